@@ -1,0 +1,125 @@
+// Package web serves thidua over HTTP: server-rendered Vietnamese pages
+// (html/template, embedded CSS and a little JavaScript) and the JSON API
+// under /api/v1. Handlers stay thin: they parse input, call a domain store
+// with the caller's scope and render; access checks live in the stores.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"thidua/internal/account"
+	"thidua/internal/database"
+	"thidua/internal/files"
+	"thidua/internal/jobs"
+	"thidua/internal/unit"
+)
+
+// Options configure a Server.
+type Options struct {
+	SecureCookies bool   // set the Secure flag (behind TLS)
+	BaseURL       string // public address, for links in mail
+	Version       string
+}
+
+// Server holds the stores and the routing table.
+type Server struct {
+	db       *database.DB
+	units    *unit.Store
+	accounts *account.Store
+	files    *files.Store
+	jobs     *jobs.Queue
+	log      *slog.Logger
+	opt      Options
+
+	mux    *http.ServeMux
+	routes []Route
+	tmpl   *templates
+	m      *metrics
+}
+
+// Route describes one registered route, for the OpenAPI coverage test and
+// the authorization walk.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Summary string
+}
+
+// Pattern is the ServeMux pattern of the route.
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// API reports whether the route belongs to the JSON API.
+func (r Route) API() bool { return strings.HasPrefix(r.Path, "/api/") }
+
+// Access says who may reach a handler at all; finer checks (which unit, which
+// role there) are the stores' business.
+type Access int
+
+const (
+	Public        Access = iota // anyone, no login
+	LoggedIn                    // any logged-in user
+	PasswordStale               // logged in, even if the password must be changed
+)
+
+// New builds a server over the given stores.
+func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt Options) *Server {
+	s := &Server{
+		db:       db,
+		units:    &unit.Store{DB: db},
+		accounts: &account.Store{DB: db},
+		files:    fs,
+		jobs:     q,
+		log:      log,
+		opt:      opt,
+		mux:      http.NewServeMux(),
+		tmpl:     mustTemplates(),
+	}
+	s.m = newMetrics(db)
+	s.registerRoutes()
+	return s
+}
+
+// Routes returns every registered route, sorted.
+func (s *Server) Routes() []Route {
+	out := append([]Route(nil), s.routes...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Pattern() < out[j].Pattern() })
+	return out
+}
+
+// handle registers h at pattern "METHOD /path" with its access level.
+func (s *Server) handle(pattern string, access Access, summary string, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	s.routes = append(s.routes, Route{Method: method, Path: path, Access: access, Summary: summary})
+	s.mux.Handle(pattern, s.m.instrument(pattern, s.guard(access, path, h)))
+}
+
+// Handler is the whole HTTP handler with middleware.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errCrossOrigin)
+	}))
+	return s.recoverer(s.securityHeaders(cop.Handler(s.session(s.mux))))
+}
+
+// PurgeLoop deletes lapsed sessions now and then until ctx ends.
+func (s *Server) PurgeLoop(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.accounts.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("purge sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
