@@ -100,8 +100,7 @@ type builder struct {
 	header   bool
 	cols     map[int]string // cell index -> column title
 	first    []string       // first non-blank row, reported when no header is found
-	firstAt  int
-	nonBlank int // non-blank rows seen before the header
+	nonBlank int            // non-blank rows seen before the header
 }
 
 func blank(cells []string) bool {
@@ -124,7 +123,7 @@ func (b *builder) add(line int, cells []string) error {
 	}
 	if !b.header {
 		if b.first == nil {
-			b.first, b.firstAt = cells, line
+			b.first = cells
 		}
 		b.nonBlank++
 		if b.tryHeader(cells) {

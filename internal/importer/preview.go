@@ -328,7 +328,7 @@ func previewUsers(ctx context.Context, db *database.DB, sc access.Scope, sheet *
 
 		roles, bad := parseRoles(v[ColRoles])
 		if len(bad) > 0 {
-			rr.add(ColRoles, fmt.Sprintf("Vai trò “%s” không có; dùng: %s.", strings.Join(bad, "”, “"), roleList()))
+			rr.add(ColRoles, fmt.Sprintf("Không có vai trò “%s”; dùng: %s.", strings.Join(bad, "”, “"), roleList()))
 		}
 		if strings.TrimSpace(v[ColRoles]) == "" {
 			roles = []access.Role{access.Staff}

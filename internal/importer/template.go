@@ -17,9 +17,9 @@ import (
 // instructionsSheet names the second sheet of an XLSX template.
 const instructionsSheet = "Hướng dẫn"
 
-// Example rows of the templates. The unit examples hang under a ward whose
-// code is ExampleParentCode (it must exist for them to import); the account
-// examples work at the school the unit examples create.
+// ExampleParentCode is the code of the ward the example rows of the units
+// template hang under: it must exist for them to import. The examples of the
+// accounts template work at the school the unit examples create.
 const ExampleParentCode = "UBND-THUANAN"
 
 var unitExamples = [][]string{
@@ -204,13 +204,17 @@ func writeInstructions(f *excelize.File, kind Kind) error {
 		row++
 	}
 	put(title, "Hướng dẫn nhập "+strings.ToLower(kind.Label())+" từ tệp")
-	for _, l := range []string{
+	notes := []string{
 		"• Điền dữ liệu vào trang “" + kind.Label() + "”, mỗi dòng một " + strings.ToLower(kind.Label()) + ". Giữ nguyên dòng tiêu đề; cột có dấu * là bắt buộc.",
 		"• Xóa hai dòng ví dụ (chữ nghiêng) trước khi nhập, trừ khi bạn muốn tạo đúng các " + strings.ToLower(kind.Label()) + " đó.",
-		"• Ngày ghi theo dạng dd/mm/yyyy, ví dụ 01/07/2025.",
-		"• Tối đa " + viet.Int(MaxRows) + " dòng mỗi tệp. Có thể lưu dưới dạng .xlsx hoặc CSV UTF-8 (dấu phẩy hoặc dấu chấm phẩy).",
+	}
+	if kind == Units {
+		notes = append(notes, "• Ngày ghi theo dạng dd/mm/yyyy, ví dụ 01/07/2025.")
+	}
+	for _, l := range append(notes,
+		"• Tối đa "+viet.Int(MaxRows)+" dòng mỗi tệp. Có thể lưu dưới dạng .xlsx hoặc CSV UTF-8 (dấu phẩy hoặc dấu chấm phẩy).",
 		"• Hệ thống kiểm tra toàn bộ tệp trước và báo lỗi theo từng dòng, từng cột. Chỉ khi không còn dòng nào lỗi, dữ liệu mới được ghi, và ghi tất cả cùng lúc: không có chuyện nhập được một nửa.",
-	} {
+	) {
 		put(wrap, l)
 	}
 	row++

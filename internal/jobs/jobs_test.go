@@ -453,3 +453,32 @@ func TestTwoProcessesOnOneSQLiteFile(t *testing.T) {
 	counts := runConcurrently(t, q, n, newRunner(a), newRunner(b))
 	checkOnce(t, q, counts, n)
 }
+
+// TestLeaseRenewedWhileRunning: a job running longer than its lease keeps
+// its claim, so recovery elsewhere does not hand it to a second runner.
+func TestLeaseRenewedWhileRunning(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		q := &jobs.Queue{DB: db}
+		r := newRunner(db)
+		r.Lease = 60 * time.Millisecond
+		other := newRunner(db)
+		recovered := 0
+		r.Register("long", func(ctx context.Context, j *jobs.Job) error {
+			for i := 0; i < 10; i++ {
+				time.Sleep(30 * time.Millisecond)
+				n, err := other.Recover(ctx)
+				if err != nil {
+					return err
+				}
+				recovered += n
+			}
+			return nil
+		})
+		id, _ := q.Enqueue(ctx, "long", nil)
+		runOnce(t, r)
+		if j := get(t, q, id); recovered != 0 || j.Status != jobs.Done || j.Attempts != 1 {
+			t.Errorf("job outliving its lease: %d recovered, %+v; want kept and done", recovered, j)
+		}
+	})
+}

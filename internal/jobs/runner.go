@@ -247,7 +247,7 @@ func (r *Runner) execute(ctx context.Context, j *Job) {
 	stop := make(chan struct{})
 	var beat sync.WaitGroup
 	beat.Go(func() {
-		t := time.NewTicker(r.lease() / 3)
+		t := time.NewTicker(max(r.lease()/3, time.Millisecond))
 		defer t.Stop()
 		for {
 			select {

@@ -117,7 +117,9 @@ func (u Unit) Display() string {
 func (u Unit) LevelsLabel() string { return strings.Join(u.Levels, "&") }
 
 // AncestorIDs returns the ids on the unit's path above it, root first.
-func (u Unit) AncestorIDs() []int64 { return PathIDs(u.Path[:len(u.Path)-len(strconv.FormatInt(u.ID, 10))-1]) }
+func (u Unit) AncestorIDs() []int64 {
+	return PathIDs(u.Path[:len(u.Path)-len(strconv.FormatInt(u.ID, 10))-1])
+}
 
 // PathIDs parses "/1/7/42/" into [1 7 42].
 func PathIDs(path string) []int64 {

@@ -102,7 +102,8 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"indent": func(depth int) template.CSS { return template.CSS("padding-left:" + strconv.Itoa(depth*18) + "px") },
+	// depth is a CSS class for tree indentation (inline styles are barred by the CSP).
+	"depth":  func(d int) string { return "d" + strconv.Itoa(min(max(d, 0), 9)) },
 	"add":    func(a, b int) int { return a + b },
 	"policy": func() string { return account.PolicyText },
 	"field":  func(p *page, name string) fieldRef { return fieldRef{Errors: p.Errors, Field: name} },

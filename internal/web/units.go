@@ -121,23 +121,27 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, id int64, st
 		}
 	}
 	if d.CanManage {
-		d.Parents = s.manageableParents(r, u.Path)
+		d.Parents = s.manageableParents(r, u.Path, u.ParentID)
 	}
 	p.Title, p.Section, p.Data = u.Name, "units", d
 	s.render(w, r, st, "unit", p)
 }
 
-// manageableParents lists the open units the caller administers that are
-// not schools and not inside exclude (a unit's own subtree), for parent pickers.
-func (s *Server) manageableParents(r *http.Request, exclude string) []unit.Unit {
+// manageableParents lists the units the caller administers that are not
+// schools and not inside exclude (a unit's own subtree), for parent pickers:
+// the open ones, plus keep (the current parent) even when it has closed, so
+// the picker's default leaves the unit where it is.
+func (s *Server) manageableParents(r *http.Request, exclude string, keep int64) []unit.Unit {
 	sc := scope(r)
-	all, _, err := s.units.List(r.Context(), sc, unit.Filter{})
+	all, _, err := s.units.List(r.Context(), sc, unit.Filter{WithClosed: true})
 	if err != nil {
 		return nil
 	}
+	today := time.Now().In(viet.Zone)
 	var out []unit.Unit
 	for _, u := range all {
-		if u.Kind != unit.School && sc.Has(u.Path, access.Admin) && (exclude == "" || !access.Within(u.Path, exclude)) {
+		if u.Kind != unit.School && sc.Has(u.Path, access.Admin) && (exclude == "" || !access.Within(u.Path, exclude)) &&
+			(!u.Closed(today) || u.ID == keep) {
 			out = append(out, u)
 		}
 	}
@@ -156,20 +160,20 @@ func (s *Server) unitNew(w http.ResponseWriter, r *http.Request) {
 	}
 	form := url.Values{"parent_id": {r.URL.Query().Get("parent")}, "kind": {string(unit.School)}}
 	s.render(w, r, http.StatusOK, "unit_form", &page{Title: "Thêm đơn vị", Section: "units", Form: form,
-		Data: unitFormData{Parents: s.manageableParents(r, "")}})
+		Data: unitFormData{Parents: s.manageableParents(r, "", 0)}})
 }
 
 func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 	in, f := unitInput(r)
 	if err := f.Err(); err != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "unit_form", &page{Title: "Thêm đơn vị", Section: "units", Form: r.PostForm,
-			Errors: f, Error: errs.MessageOf(err), Data: unitFormData{Parents: s.manageableParents(r, "")}})
+			Errors: f, Error: errs.MessageOf(err), Data: unitFormData{Parents: s.manageableParents(r, "", 0)}})
 		return
 	}
 	u, err := s.units.Create(r.Context(), scope(r), in)
 	if fields := errs.FieldsOf(err); fields != nil {
 		s.render(w, r, status(errs.CodeOf(err)), "unit_form", &page{Title: "Thêm đơn vị", Section: "units", Form: r.PostForm,
-			Errors: fields, Error: errs.MessageOf(err), Data: unitFormData{Parents: s.manageableParents(r, "")}})
+			Errors: fields, Error: errs.MessageOf(err), Data: unitFormData{Parents: s.manageableParents(r, "", 0)}})
 		return
 	}
 	if err != nil {
