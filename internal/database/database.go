@@ -68,6 +68,7 @@ func Open(ctx context.Context, dataDir, url string) (*DB, error) {
 
 // OpenSQLite opens (creating if needed) the SQLite database in file.
 func OpenSQLite(ctx context.Context, file string) (*DB, error) {
+	file = uriPath(file)
 	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	w, err := sql.Open("sqlite", "file:"+file+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -86,6 +87,12 @@ func OpenSQLite(ctx context.Context, file string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	return &DB{Dialect: SQLite, W: w, R: r, file: file}, nil
+}
+
+// uriPath escapes the characters that end or alter the path of a SQLite
+// file: URI ("%", "?" and "#"), so a path holding them is opened as written.
+func uriPath(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(p)
 }
 
 // Close closes both pools.

@@ -3,6 +3,8 @@ package database_test
 import (
 	"context"
 	"database/sql"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -48,4 +50,26 @@ func TestMigrateIsIdempotentAndTimesRoundTrip(t *testing.T) {
 			t.Errorf("duplicate code: err %v, want a uniqueness violation", err)
 		}
 	})
+}
+
+func TestOpenSQLitePathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.OpenSQLite(context.Background(), filepath.Join(dir, "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.db")); err != nil {
+		t.Errorf("database not created at the path given: %v", err)
+	}
+	var fk int
+	if err := db.R.QueryRowContext(context.Background(), "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d (%v), want 1: the pragmas were lost", fk, err)
+	}
 }
