@@ -151,5 +151,13 @@ func TestAccounts(t *testing.T) {
 		if g, _ := account.Grants(ctx, db.R, teacher.ID); len(g) != 0 {
 			t.Errorf("grants after revoke: %v", g)
 		}
+
+		// Without a role: so.x (active, no role) counts; the deactivated teacher does not.
+		if n, err := s.CountWithoutRole(ctx, sc); err != nil || n != 1 {
+			t.Errorf("CountWithoutRole = %d, %v; want 1", n, err)
+		}
+		if n, _ := s.CountWithoutRole(ctx, teacherScope); n != 0 {
+			t.Errorf("CountWithoutRole for a non-admin = %d, want 0", n)
+		}
 	})
 }

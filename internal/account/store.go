@@ -482,6 +482,19 @@ func nullID(id int64) any {
 	return id
 }
 
+// CountWithoutRole returns how many active accounts the caller administers
+// hold no role at all (they can log in but see nothing): a to-do for admins.
+func (s *Store) CountWithoutRole(ctx context.Context, sc access.Scope) (int, error) {
+	cond, args := sc.Filter("un.path", 1, access.Admin)
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*)"+userFrom+" WHERE "+cond+
+		" AND u.active = $"+strconv.Itoa(len(args)+1)+" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.user_id = u.id)", append(args, true)...).Scan(&n)
+	if err != nil {
+		return 0, errs.Wrap(err, "account: count without role")
+	}
+	return n, nil
+}
+
 // Count returns the number of accounts.
 func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int

@@ -181,15 +181,11 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) ([]Unit, in
 	if f.Level != "" {
 		add("levels LIKE ?", "%,"+f.Level+",%")
 	}
-	day := f.ActiveOn
-	if day == nil && !f.WithClosed {
-		t := time.Now().In(viet.Zone)
-		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		day = &t
-		add("(valid_to IS NULL OR valid_to >= ?)", t)
-	} else if day != nil {
+	if day := f.ActiveOn; day != nil {
 		add("(valid_to IS NULL OR valid_to >= ?)", dateArg(day))
 		add("(valid_from IS NULL OR valid_from <= ?)", dateArg(day))
+	} else if !f.WithClosed {
+		add("(valid_to IS NULL OR valid_to >= ?)", today())
 	}
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+columns+" FROM units WHERE "+strings.Join(where, " AND "), args...)
 	if err != nil {
@@ -489,6 +485,24 @@ func (s *Store) Close(ctx context.Context, sc access.Scope, id int64, version in
 			ObjectID: id, Summary: "Kết thúc hoạt động đơn vị " + out.Name + " từ ngày " + viet.ShortDate(validTo), Before: snapshot(old), After: snapshot(out)})
 	})
 	return out, err
+}
+
+// CountOpen returns how many units in the caller's subtrees are open today.
+func (s *Store) CountOpen(ctx context.Context, sc access.Scope) (int, error) {
+	cond, args := sc.Filter("path", 1)
+	args = append(args, today())
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM units WHERE %s AND (valid_to IS NULL OR valid_to >= $%d)", cond, len(args)), args...).Scan(&n)
+	if err != nil {
+		return 0, errs.Wrap(err, "unit: count")
+	}
+	return n, nil
+}
+
+// today is the current date in Vietnam, as stored in date columns.
+func today() time.Time {
+	t := time.Now().In(viet.Zone)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // Count returns the number of units (for the health page and the demo check).

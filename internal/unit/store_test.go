@@ -129,6 +129,9 @@ func TestTree(t *testing.T) {
 		if err != nil || closed.ValidTo == nil || closed.ValidTo.Format("02/01/2006") != "30/06/2025" {
 			t.Fatalf("close: %+v, %v", closed, err)
 		}
+		if n, err := s.CountOpen(ctx, sys); err != nil || n != 2 {
+			t.Errorf("CountOpen = %d, %v; want 2", n, err)
+		}
 		if _, total, _ := s.List(ctx, sys, unit.Filter{}); total != 2 {
 			t.Errorf("open units today = %d, want 2 (department and ward)", total)
 		}

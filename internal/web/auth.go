@@ -1,12 +1,15 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"thidua/internal/access"
 	"thidua/internal/account"
 	"thidua/internal/errs"
+	"thidua/internal/jobs"
 )
 
 var errNotFoundPage = errs.E(errs.NotFound, "Không tìm thấy trang bạn yêu cầu.")
@@ -123,16 +126,36 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/", "Đã đổi mật khẩu.")
 }
 
+// todo is one line of the home page's "việc cần làm".
+type todo struct {
+	Text string
+	Link string
+}
+
+type homeData struct {
+	Todos []todo
+	Units int
+	Users int
+}
+
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	sess := sessionOf(r)
-	type homeData struct {
-		Grants  any
-		Units   int
-		Users   int
-		HasTodo bool
+	ctx, sc := r.Context(), scope(r)
+	var d homeData
+	var err error
+	if d.Units, err = s.units.CountOpen(ctx, sc); err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	d := homeData{Grants: sess.Scope.Grants}
-	_, d.Units, _ = s.units.List(r.Context(), sess.Scope, unitFilterAll)
-	_, d.Users, _ = s.accounts.List(r.Context(), sess.Scope, account.Filter{Limit: 1})
+	if sc.HasAny(access.Admin) {
+		_, d.Users, _ = s.accounts.List(ctx, sc, account.Filter{Limit: 1})
+		if n, err := s.accounts.CountWithoutRole(ctx, sc); err == nil && n > 0 {
+			d.Todos = append(d.Todos, todo{fmt.Sprintf("%d tài khoản đang hoạt động chưa được cấp vai trò nào (đăng nhập được nhưng chưa xem được gì).", n), "/users"})
+		}
+	}
+	if sc.IsSystemAdmin() {
+		if _, n, err := s.jobs.List(ctx, sc, string(jobs.Failed), 1, 0); err == nil && n > 0 {
+			d.Todos = append(d.Todos, todo{fmt.Sprintf("%d tác vụ nền bị lỗi cần xem lại.", n), "/admin/jobs?status=failed"})
+		}
+	}
 	s.render(w, r, http.StatusOK, "home", &page{Title: "Trang chủ", Section: "home", Data: d})
 }

@@ -13,8 +13,6 @@ import (
 	"thidua/internal/viet"
 )
 
-var unitFilterAll = unit.Filter{WithClosed: true}
-
 // parseDate reads an optional date field, recording a message on error.
 func parseDate(v string, field string, f errs.Fields) *time.Time {
 	v = strings.TrimSpace(v)
