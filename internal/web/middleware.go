@@ -51,6 +51,10 @@ func bearer(r *http.Request) string {
 // only, pages by the session cookie only.
 func (s *Server) session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sessionless(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		var token, kind string
 		if isAPI(r) {
 			token, kind = bearer(r), account.API
@@ -73,6 +77,12 @@ func (s *Server) session(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sessionless reports whether a path never needs the caller: assets and
+// probes skip the session lookup.
+func sessionless(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
 }
 
 var (
