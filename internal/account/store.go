@@ -184,7 +184,7 @@ func (s *Store) unitPath(ctx context.Context, q database.Querier, unitID int64) 
 }
 
 func usernameTaken(username string) error {
-	msg := fmt.Sprintf("Tên đăng nhập %q đã có người dùng.", username)
+	msg := fmt.Sprintf("Tên đăng nhập “%s” đã có người dùng.", username)
 	return &errs.Error{Code: errs.Conflict, Message: msg, Fields: map[string]string{"username": msg}}
 }
 

@@ -399,7 +399,7 @@ func TestUserErrors(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		sys := access.System()
-		school := seedUnit(t, db, 0, unit.School, "TH-A", "Trường Tiểu học A", "TH")
+		school := seedUnit(t, db, seedUnit(t, db, 0, unit.Ward, "PHUONG-A", "Phường A").ID, unit.School, "TH-A", "Trường Tiểu học A", "TH")
 		if _, err := (&account.Store{DB: db}).Create(ctx, sys, account.Profile{Username: "dacoroi", Ten: "Có", UnitID: school.ID}, "mat-khau-rat-dai-9", false); err != nil {
 			t.Fatal(err)
 		}
@@ -511,7 +511,7 @@ func TestApplyUsers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		sys := access.System()
-		school := seedUnit(t, db, 0, unit.School, "TH-A", "Trường Tiểu học A", "TH")
+		school := seedUnit(t, db, seedUnit(t, db, 0, unit.Ward, "PHUONG-A", "Phường A").ID, unit.School, "TH-A", "Trường Tiểu học A", "TH")
 		// One "Họ và tên" column instead of three; XLSX with a number where
 		// a telephone lost its leading zero.
 		data := xlsxFile(t,
@@ -572,7 +572,7 @@ func TestApplyOneBadRowChangesNothing(t *testing.T) {
 		ctx := context.Background()
 		sys := access.System()
 		seedUnit(t, db, 0, unit.Office, "PGD", "Phòng Giáo dục và Đào tạo")
-		seedUnit(t, db, 0, unit.School, "TH-A", "Trường Tiểu học A", "TH")
+		seedUnit(t, db, seedUnit(t, db, 0, unit.Ward, "PHUONG-A", "Phường A").ID, unit.School, "TH-A", "Trường Tiểu học A", "TH")
 		rows := [][]string{{"Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên", "Cấp học"}}
 		for i := range 30 {
 			rows = append(rows, []string{fmt.Sprintf("TH-%02d", i), fmt.Sprintf("Trường %d", i), "Trường học", "PGD", "TH"})

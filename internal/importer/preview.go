@@ -156,7 +156,12 @@ func previewUnits(ctx context.Context, db *database.DB, sc access.Scope, sheet *
 		in.ValidFrom = dateCell(rr, ColValidFrom, v[ColValidFrom])
 		in.ValidTo = dateCell(rr, ColValidTo, v[ColValidTo])
 		in.Normalize()
-		if err := in.Validate(); err != nil {
+		pc := normCode(v[ColParentCode])
+		check := in
+		if pc != "" {
+			check.ParentID = -1 // resolved below; here only its presence matters
+		}
+		if err := check.Validate(); err != nil {
 			f := errs.FieldsOf(err)
 			for _, m := range unitFields {
 				if msg := f[m.field]; msg != "" {
@@ -164,7 +169,6 @@ func previewUnits(ctx context.Context, db *database.DB, sc access.Scope, sheet *
 				}
 			}
 		}
-		pc := normCode(v[ColParentCode])
 		pu[i] = plannedUnit{row: i, in: in, parentCode: pc, parentRow: -1}
 		if in.Code != "" {
 			byCode[in.Code] = append(byCode[in.Code], i)

@@ -277,8 +277,8 @@ func (s *Store) codeTaken(ctx context.Context, q database.Querier, code string, 
 	if err != nil {
 		return errs.Wrap(err, "unit: check code")
 	}
-	return &errs.Error{Code: errs.Conflict, Message: fmt.Sprintf("Mã đơn vị %q đã được dùng cho %s.", code, name),
-		Fields: map[string]string{"code": fmt.Sprintf("Mã %q đã được dùng cho %s.", code, name)}}
+	return &errs.Error{Code: errs.Conflict, Message: fmt.Sprintf("Mã đơn vị “%s” đã được dùng cho %s.", code, name),
+		Fields: map[string]string{"code": fmt.Sprintf("Mã “%s” đã được dùng cho %s.", code, name)}}
 }
 
 // Create adds a unit under in.ParentID (0: a new root, system admin only).
@@ -402,6 +402,9 @@ func (s *Store) Move(ctx context.Context, sc access.Scope, id int64, version int
 		}
 		if !sc.Has(old.Path, access.Admin) {
 			return errs.ErrForbidden
+		}
+		if newParent == 0 && old.Kind == School {
+			return errs.InvalidField("parent_id", errSchoolParent)
 		}
 		var parent *Unit
 		if newParent != 0 {

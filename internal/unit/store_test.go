@@ -51,6 +51,7 @@ func TestTree(t *testing.T) {
 			{"bad code", unit.Input{ParentID: phong.ID, Kind: unit.Office, Code: "mã có dấu", Name: "Z"}, "code", errs.Invalid},
 			{"school without level", unit.Input{ParentID: phong.ID, Kind: unit.School, Code: "Z", Name: "Z"}, "levels", errs.Invalid},
 			{"unknown level", unit.Input{ParentID: phong.ID, Kind: unit.School, Code: "Z", Name: "Z", Levels: []string{"ĐH"}}, "levels", errs.Invalid},
+			{"school at the top", unit.Input{Kind: unit.School, Code: "Z", Name: "Z", Levels: []string{"TH"}}, "parent_id", errs.Invalid},
 		}
 		for _, tt := range bad {
 			_, err := s.Create(ctx, sys, tt.in)
@@ -65,6 +66,9 @@ func TestTree(t *testing.T) {
 		// A cycle is refused.
 		if _, err := s.Move(ctx, sys, phong.ID, phong.Version, a.ID); errs.FieldsOf(err)["parent_id"] == "" {
 			t.Errorf("moving a unit under its own child: err %v, want a parent_id message", err)
+		}
+		if _, err := s.Move(ctx, sys, a.ID, a.Version, 0); errs.FieldsOf(err)["parent_id"] == "" {
+			t.Errorf("moving a school to the top: err %v, want a parent_id message", err)
 		}
 		// A stale version is refused.
 		if _, err := s.Update(ctx, sys, a.ID, a.Version+1, unit.Input{Kind: unit.School, Code: "TH-A", Name: "Mới", Levels: []string{"TH"}}); !errs.Is(err, errs.Conflict) {

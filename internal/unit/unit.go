@@ -144,6 +144,8 @@ type Input struct {
 	ValidTo   *time.Time
 }
 
+const errSchoolParent = "Trường học phải trực thuộc một đơn vị cấp trên; hãy chọn đơn vị cấp trên."
+
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
 
 // Normalize cleans in: NFC text, upper-case code, levels sorted and unique.
@@ -198,6 +200,9 @@ func (in Input) Validate() error {
 		f.Add("levels", "Chỉ trường học mới có cấp học.")
 	} else if len(in.Levels) == 0 && in.Kind == School {
 		f.Add("levels", "Chọn ít nhất một cấp học cho trường.")
+	}
+	if in.Kind == School && in.ParentID == 0 {
+		f.Add("parent_id", errSchoolParent)
 	}
 	if in.ValidFrom != nil && in.ValidTo != nil && in.ValidTo.Before(*in.ValidFrom) {
 		f.Add("valid_to", "Ngày kết thúc phải sau ngày bắt đầu hiệu lực.")

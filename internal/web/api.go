@@ -142,18 +142,20 @@ type unitJSON struct {
 	Name      string    `json:"name"`
 	ShortName string    `json:"short_name"`
 	Levels    []string  `json:"levels"`
-	ValidFrom string    `json:"valid_from"`
-	ValidTo   string    `json:"valid_to"`
+	ValidFrom *string   `json:"valid_from"`
+	ValidTo   *string   `json:"valid_to"`
 	Depth     int       `json:"depth"`
 	Version   int       `json:"version"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-func isoDate(t *time.Time) string {
+// isoDate writes an optional date as "2006-01-02", or null.
+func isoDate(t *time.Time) *string {
 	if t == nil {
-		return ""
+		return nil
 	}
-	return t.Format("2006-01-02")
+	s := t.Format("2006-01-02")
+	return &s
 }
 
 func toUnitJSON(u unit.Unit) unitJSON {

@@ -31,12 +31,15 @@ func parseDate(v string, field string, f errs.Fields) *time.Time {
 func unitInput(r *http.Request) (unit.Input, errs.Fields) {
 	f := errs.Fields{}
 	in := unit.Input{
-		ParentID:  formInt(r, "parent_id"),
+		ParentID:  formInt(r, "parent_id"), // "root" (the explicit top level) reads as 0
 		Kind:      unit.Kind(r.PostFormValue("kind")),
 		Code:      r.PostFormValue("code"),
 		Name:      r.PostFormValue("name"),
 		ShortName: r.PostFormValue("short_name"),
 		Levels:    r.PostForm["levels"],
+	}
+	if _, ok := r.PostForm["parent_id"]; ok && r.PostFormValue("parent_id") == "" {
+		f.Add("parent_id", "Chọn đơn vị cấp trên (hoặc “Không có” nếu đây là đơn vị gốc).")
 	}
 	in.ValidFrom = parseDate(r.PostFormValue("valid_from"), "valid_from", f)
 	in.ValidTo = parseDate(r.PostFormValue("valid_to"), "valid_to", f)
