@@ -280,11 +280,11 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 func (l *loader) oldTree() error {
 	to := oldTreeEnds
 	if _, err := l.unit(unit.Input{Kind: unit.Board, Code: "BD-BTDKT", Name: "Ban Thi đua - Khen thưởng tỉnh Bình Dương",
-		ShortName: "Ban TĐKT Bình Dương", ValidFrom: binhDuongFounded, ValidTo: to}); err != nil {
+		ShortName: "Ban TĐKT Bình Dương", ValidFrom: binhDuongFounded, ValidTo: to, RunsRounds: true}); err != nil {
 		return err
 	}
 	so, err := l.unit(unit.Input{Kind: unit.Department, Code: "BD-SGD", Name: "Sở Giáo dục và Đào tạo tỉnh Bình Dương",
-		ShortName: "Sở GD&ĐT Bình Dương", ValidFrom: binhDuongFounded, ValidTo: to})
+		ShortName: "Sở GD&ĐT Bình Dương", ValidFrom: binhDuongFounded, ValidTo: to, RunsRounds: true})
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (l *loader) oldTree() error {
 		}
 	}
 	phong, err := l.unit(unit.Input{ParentID: so.ID, Kind: unit.Office, Code: "TA-PGD", Name: "Phòng Giáo dục và Đào tạo thành phố Thuận An",
-		ShortName: "Phòng GD&ĐT Thuận An", ValidFrom: thuanAnCity, ValidTo: to})
+		ShortName: "Phòng GD&ĐT Thuận An", ValidFrom: thuanAnCity, ValidTo: to, RunsRounds: true})
 	if err != nil {
 		return err
 	}
@@ -316,10 +316,10 @@ func (l *loader) newTree() error {
 		return err
 	}
 	if _, err := l.unit(unit.Input{ParentID: noiVu.ID, Kind: unit.Board, Code: "HCM-BTDKT", Name: "Ban Thi đua - Khen thưởng Thành phố Hồ Chí Minh",
-		ShortName: "Ban TĐKT TP.HCM"}); err != nil {
+		ShortName: "Ban TĐKT TP.HCM", RunsRounds: true}); err != nil {
 		return err
 	}
-	so, err := l.unit(unit.Input{Kind: unit.Department, Code: "HCM-SGD", Name: "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh", ShortName: "Sở GD&ĐT TP.HCM"})
+	so, err := l.unit(unit.Input{Kind: unit.Department, Code: "HCM-SGD", Name: "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh", ShortName: "Sở GD&ĐT TP.HCM", RunsRounds: true})
 	if err != nil {
 		return err
 	}
@@ -334,7 +334,7 @@ func (l *loader) newTree() error {
 			return err
 		}
 		vhxh, err := l.unit(unit.Input{ParentID: p.ID, Kind: unit.Office, Code: "HCM-" + w.key + "-VHXH",
-			Name: "Phòng Văn hóa - Xã hội phường " + w.name, ShortName: "Phòng VH-XH " + w.name, ValidFrom: from})
+			Name: "Phòng Văn hóa - Xã hội phường " + w.name, ShortName: "Phòng VH-XH " + w.name, ValidFrom: from, RunsRounds: true})
 		if err != nil {
 			return err
 		}

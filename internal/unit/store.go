@@ -20,7 +20,7 @@ import (
 // Store reads and writes units. Every method takes the caller's scope.
 type Store struct{ DB *database.DB }
 
-const columns = `id, COALESCE(parent_id, 0), path, depth, kind, code, name, short_name, levels, valid_from, valid_to, version, created_at, updated_at`
+const columns = `id, COALESCE(parent_id, 0), path, depth, kind, code, name, short_name, levels, runs_rounds, valid_from, valid_to, version, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -28,7 +28,7 @@ func scanUnit(s scanner) (Unit, error) {
 	var u Unit
 	var levels string
 	var from, to sql.NullTime
-	err := s.Scan(&u.ID, &u.ParentID, &u.Path, &u.Depth, &u.Kind, &u.Code, &u.Name, &u.ShortName, &levels, &from, &to, &u.Version, &u.CreatedAt, &u.UpdatedAt)
+	err := s.Scan(&u.ID, &u.ParentID, &u.Path, &u.Depth, &u.Kind, &u.Code, &u.Name, &u.ShortName, &levels, &u.RunsRounds, &from, &to, &u.Version, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return u, err
 	}
@@ -123,6 +123,23 @@ func (s *Store) Ancestors(ctx context.Context, u Unit) ([]Unit, error) {
 		return nil, errs.Wrap(err, "unit: ancestors")
 	}
 	return collect(rows)
+}
+
+// RoundHolderAbove returns the nearest unit above u that holds selection
+// rounds and exists on day: where u's dossiers and reports go up. The route
+// is read from the tree, so the same code serves school → Phòng GD&ĐT → Sở →
+// Ban and school → Phòng VH-XH phường → Sở. NotFound when nothing above does.
+func (s *Store) RoundHolderAbove(ctx context.Context, u Unit, day time.Time) (Unit, error) {
+	above, err := s.Ancestors(ctx, u)
+	if err != nil {
+		return Unit{}, err
+	}
+	for i := len(above) - 1; i >= 0; i-- {
+		if above[i].RunsRounds && above[i].ActiveOn(day) {
+			return above[i], nil
+		}
+	}
+	return Unit{}, errs.E(errs.NotFound, "Không có đơn vị cấp trên nào tổ chức xét chọn cho "+u.Name+".")
 }
 
 func collect(rows *sql.Rows) ([]Unit, error) {
@@ -248,7 +265,7 @@ func SortTree(units []Unit) {
 // snapshot is what the audit log keeps of a unit.
 func snapshot(u Unit) map[string]any {
 	m := map[string]any{"parent_id": u.ParentID, "kind": u.Kind, "code": u.Code, "name": u.Name,
-		"short_name": u.ShortName, "levels": u.Levels, "version": u.Version}
+		"short_name": u.ShortName, "levels": u.Levels, "runs_rounds": u.RunsRounds, "version": u.Version}
 	if u.ValidFrom != nil {
 		m["valid_from"] = u.ValidFrom.Format("2006-01-02")
 	}
@@ -318,9 +335,9 @@ func (s *Store) CreateTx(ctx context.Context, tx *sql.Tx, sc access.Scope, in In
 		path, depth = parent.Path, parent.Depth+1
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO units (parent_id, path, depth, kind, code, name, short_name, levels, valid_from, valid_to, search, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-		nullID(in.ParentID), path, depth, string(in.Kind), in.Code, in.Name, in.ShortName, joinLevels(in.Levels),
+	err := tx.QueryRowContext(ctx, `INSERT INTO units (parent_id, path, depth, kind, code, name, short_name, levels, runs_rounds, valid_from, valid_to, search, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+		nullID(in.ParentID), path, depth, string(in.Kind), in.Code, in.Name, in.ShortName, joinLevels(in.Levels), in.RunsRounds,
 		dateArg(in.ValidFrom), dateArg(in.ValidTo), searchText(in), now).Scan(&id)
 	if database.IsUnique(err) {
 		return Unit{}, s.codeTaken(ctx, tx, in.Code, 0)
@@ -371,9 +388,9 @@ func (s *Store) Update(ctx context.Context, sc access.Scope, id int64, version i
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE units SET kind = $1, code = $2, name = $3, short_name = $4, levels = $5,
-			valid_from = $6, valid_to = $7, search = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11`,
+			valid_from = $6, valid_to = $7, search = $8, runs_rounds = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12`,
 			string(in.Kind), in.Code, in.Name, in.ShortName, joinLevels(in.Levels), dateArg(in.ValidFrom), dateArg(in.ValidTo),
-			searchText(in), database.Now(), id, version)
+			searchText(in), in.RunsRounds, database.Now(), id, version)
 		if err != nil {
 			return errs.Wrap(err, "unit: update")
 		}

@@ -63,6 +63,30 @@ func TestTree(t *testing.T) {
 			t.Errorf("after refused creates: %d units, want 4", n)
 		}
 
+		// The route upward: the nearest ancestor holding rounds, skipping others.
+		onDay := time.Date(2024, 9, 5, 0, 0, 0, 0, time.UTC)
+		if _, err := s.RoundHolderAbove(ctx, a, onDay); !errs.Is(err, errs.NotFound) {
+			t.Errorf("no round holder yet: %v", err)
+		}
+		so, _ = s.Get(ctx, sys, so.ID)
+		var err error
+		if so, err = s.Update(ctx, sys, so.ID, so.Version, unit.Input{Kind: so.Kind, Code: so.Code, Name: so.Name, RunsRounds: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.RoundHolderAbove(ctx, a, onDay); err != nil || got.ID != so.ID {
+			t.Errorf("school's round holder = %v, %v; want the department (the office does not hold rounds)", got.Name, err)
+		}
+		phong, _ = s.Get(ctx, sys, phong.ID)
+		if phong, err = s.Update(ctx, sys, phong.ID, phong.Version, unit.Input{Kind: phong.Kind, Code: phong.Code, Name: phong.Name, RunsRounds: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.RoundHolderAbove(ctx, a, onDay); got.ID != phong.ID {
+			t.Errorf("school's round holder = %v; want the office", got.Name)
+		}
+		if got, _ := s.RoundHolderAbove(ctx, phong, onDay); got.ID != so.ID {
+			t.Errorf("office's round holder = %v; want the department", got.Name)
+		}
+
 		// A cycle is refused.
 		if _, err := s.Move(ctx, sys, phong.ID, phong.Version, a.ID); errs.FieldsOf(err)["parent_id"] == "" {
 			t.Errorf("moving a unit under its own child: err %v, want a parent_id message", err)

@@ -78,20 +78,23 @@ func LevelLabel(l string) string {
 
 // Unit is one node of the tree.
 type Unit struct {
-	ID        int64      `json:"id"`
-	ParentID  int64      `json:"parent_id,omitempty"`
-	Path      string     `json:"-"`
-	Depth     int        `json:"depth"`
-	Kind      Kind       `json:"kind"`
-	Code      string     `json:"code"`
-	Name      string     `json:"name"`
-	ShortName string     `json:"short_name"`
-	Levels    []string   `json:"levels"`
-	ValidFrom *time.Time `json:"valid_from,omitempty"`
-	ValidTo   *time.Time `json:"valid_to,omitempty"`
-	Version   int        `json:"version"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	ID        int64    `json:"id"`
+	ParentID  int64    `json:"parent_id,omitempty"`
+	Path      string   `json:"-"`
+	Depth     int      `json:"depth"`
+	Kind      Kind     `json:"kind"`
+	Code      string   `json:"code"`
+	Name      string   `json:"name"`
+	ShortName string   `json:"short_name"`
+	Levels    []string `json:"levels"`
+	// RunsRounds marks a unit that holds selection rounds; dossiers from its
+	// subtree go up to the nearest such ancestor.
+	RunsRounds bool       `json:"runs_rounds"`
+	ValidFrom  *time.Time `json:"valid_from,omitempty"`
+	ValidTo    *time.Time `json:"valid_to,omitempty"`
+	Version    int        `json:"version"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // ActiveOn reports whether the unit exists on day d.
@@ -134,14 +137,15 @@ func PathIDs(path string) []int64 {
 
 // Input is what a person edits about a unit.
 type Input struct {
-	ParentID  int64
-	Kind      Kind
-	Code      string
-	Name      string
-	ShortName string
-	Levels    []string
-	ValidFrom *time.Time
-	ValidTo   *time.Time
+	ParentID   int64
+	Kind       Kind
+	Code       string
+	Name       string
+	ShortName  string
+	Levels     []string
+	RunsRounds bool
+	ValidFrom  *time.Time
+	ValidTo    *time.Time
 }
 
 const errSchoolParent = "Trường học phải trực thuộc một đơn vị cấp trên; hãy chọn đơn vị cấp trên."

@@ -135,18 +135,19 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 // --- units
 
 type unitJSON struct {
-	ID        int64     `json:"id"`
-	ParentID  int64     `json:"parent_id"`
-	Kind      unit.Kind `json:"kind"`
-	Code      string    `json:"code"`
-	Name      string    `json:"name"`
-	ShortName string    `json:"short_name"`
-	Levels    []string  `json:"levels"`
-	ValidFrom *string   `json:"valid_from"`
-	ValidTo   *string   `json:"valid_to"`
-	Depth     int       `json:"depth"`
-	Version   int       `json:"version"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID         int64     `json:"id"`
+	ParentID   int64     `json:"parent_id"`
+	Kind       unit.Kind `json:"kind"`
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	ShortName  string    `json:"short_name"`
+	Levels     []string  `json:"levels"`
+	RunsRounds bool      `json:"runs_rounds"`
+	ValidFrom  *string   `json:"valid_from"`
+	ValidTo    *string   `json:"valid_to"`
+	Depth      int       `json:"depth"`
+	Version    int       `json:"version"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // isoDate writes an optional date as "2006-01-02", or null.
@@ -163,26 +164,27 @@ func toUnitJSON(u unit.Unit) unitJSON {
 	if lv == nil {
 		lv = []string{}
 	}
-	return unitJSON{ID: u.ID, ParentID: u.ParentID, Kind: u.Kind, Code: u.Code, Name: u.Name, ShortName: u.ShortName, Levels: lv,
+	return unitJSON{ID: u.ID, ParentID: u.ParentID, Kind: u.Kind, Code: u.Code, Name: u.Name, ShortName: u.ShortName, Levels: lv, RunsRounds: u.RunsRounds,
 		ValidFrom: isoDate(u.ValidFrom), ValidTo: isoDate(u.ValidTo), Depth: u.Depth, Version: u.Version, UpdatedAt: u.UpdatedAt}
 }
 
 // unitBody is the request body for creating and editing a unit.
 type unitBody struct {
-	Version   int       `json:"version"`
-	ParentID  int64     `json:"parent_id"`
-	Kind      unit.Kind `json:"kind"`
-	Code      string    `json:"code"`
-	Name      string    `json:"name"`
-	ShortName string    `json:"short_name"`
-	Levels    []string  `json:"levels"`
-	ValidFrom string    `json:"valid_from"`
-	ValidTo   string    `json:"valid_to"`
+	Version    int       `json:"version"`
+	ParentID   int64     `json:"parent_id"`
+	Kind       unit.Kind `json:"kind"`
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	ShortName  string    `json:"short_name"`
+	Levels     []string  `json:"levels"`
+	RunsRounds bool      `json:"runs_rounds"`
+	ValidFrom  string    `json:"valid_from"`
+	ValidTo    string    `json:"valid_to"`
 }
 
 func (b unitBody) input() (unit.Input, error) {
 	f := errs.Fields{}
-	in := unit.Input{ParentID: b.ParentID, Kind: b.Kind, Code: b.Code, Name: b.Name, ShortName: b.ShortName, Levels: b.Levels,
+	in := unit.Input{ParentID: b.ParentID, Kind: b.Kind, Code: b.Code, Name: b.Name, ShortName: b.ShortName, Levels: b.Levels, RunsRounds: b.RunsRounds,
 		ValidFrom: parseDate(b.ValidFrom, "valid_from", f), ValidTo: parseDate(b.ValidTo, "valid_to", f)}
 	return in, f.Err()
 }

@@ -31,12 +31,13 @@ func parseDate(v string, field string, f errs.Fields) *time.Time {
 func unitInput(r *http.Request) (unit.Input, errs.Fields) {
 	f := errs.Fields{}
 	in := unit.Input{
-		ParentID:  formInt(r, "parent_id"), // "root" (the explicit top level) reads as 0
-		Kind:      unit.Kind(r.PostFormValue("kind")),
-		Code:      r.PostFormValue("code"),
-		Name:      r.PostFormValue("name"),
-		ShortName: r.PostFormValue("short_name"),
-		Levels:    r.PostForm["levels"],
+		ParentID:   formInt(r, "parent_id"), // "root" (the explicit top level) reads as 0
+		Kind:       unit.Kind(r.PostFormValue("kind")),
+		Code:       r.PostFormValue("code"),
+		Name:       r.PostFormValue("name"),
+		ShortName:  r.PostFormValue("short_name"),
+		Levels:     r.PostForm["levels"],
+		RunsRounds: r.PostFormValue("runs_rounds") == "1",
 	}
 	if _, ok := r.PostForm["parent_id"]; ok && r.PostFormValue("parent_id") == "" {
 		f.Add("parent_id", "Chọn đơn vị cấp trên (hoặc “Không có” nếu đây là đơn vị gốc).")
@@ -187,6 +188,9 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 func unitForm(u unit.Unit) url.Values {
 	v := url.Values{"kind": {string(u.Kind)}, "code": {u.Code}, "name": {u.Name}, "short_name": {u.ShortName},
 		"levels": u.Levels, "version": {strconv.Itoa(u.Version)}, "parent_id": {strconv.FormatInt(u.ParentID, 10)}}
+	if u.RunsRounds {
+		v.Set("runs_rounds", "1")
+	}
 	if u.ValidFrom != nil {
 		v.Set("valid_from", u.ValidFrom.Format("2006-01-02"))
 	}
