@@ -14,8 +14,10 @@ import (
 
 	"thidua/internal/account"
 	"thidua/internal/database"
+	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/selection"
 	"thidua/internal/unit"
 )
 
@@ -33,6 +35,8 @@ type Server struct {
 	accounts *account.Store
 	files    *files.Store
 	jobs     *jobs.Queue
+	dossiers *exemplar.Store
+	sel      *selection.Store
 	log      *slog.Logger
 	opt      Options
 
@@ -80,6 +84,8 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 		mux:      http.NewServeMux(),
 		tmpl:     mustTemplates(),
 	}
+	s.dossiers = &exemplar.Store{DB: db, Files: fs}
+	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s

@@ -1,0 +1,4 @@
+package web
+
+// registerDossiers adds the pages and API routes of exemplar dossiers.
+func (s *Server) registerDossiers() {}
