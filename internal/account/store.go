@@ -258,6 +258,18 @@ func (s *Store) change(ctx context.Context, sc access.Scope, id int64, action, s
 			}
 			return errs.ErrNotFound
 		}
+		// An account holding roles beyond the caller's reach (an admin of a
+		// wider subtree, say) is managed from above, or it would be a way to
+		// take over the wider role by resetting its password.
+		grants, err := Grants(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, g := range grants {
+			if !sc.Has(g.Path, access.Admin) {
+				return errs.E(errs.Forbidden, "Tài khoản này có vai trò tại đơn vị ngoài phạm vi bạn quản trị; hãy nhờ quản trị cấp trên.")
+			}
+		}
 		if err := fn(tx, old); err != nil {
 			return err
 		}

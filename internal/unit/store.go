@@ -384,6 +384,11 @@ func (s *Store) Update(ctx context.Context, sc access.Scope, id int64, version i
 		if err := in.Validate(); err != nil {
 			return err
 		}
+		if in.ValidTo != nil {
+			if err := openChildren(ctx, tx, id, *in.ValidTo); err != nil {
+				return err
+			}
+		}
 		if err := s.codeTaken(ctx, tx, in.Code, id); err != nil {
 			return err
 		}
@@ -482,13 +487,8 @@ func (s *Store) Close(ctx context.Context, sc access.Scope, id int64, version in
 		if old.ValidFrom != nil && validTo.Before(*old.ValidFrom) {
 			return errs.InvalidField("valid_to", "Ngày kết thúc phải sau ngày bắt đầu hiệu lực ("+viet.ShortDate(*old.ValidFrom)+").")
 		}
-		var open int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)",
-			id, dateArg(&validTo)).Scan(&open); err != nil {
-			return errs.Wrap(err, "unit: count open children")
-		}
-		if open > 0 {
-			return errs.InvalidField("valid_to", fmt.Sprintf("Đơn vị còn %d đơn vị trực thuộc đang hoạt động sau ngày này; hãy chuyển hoặc kết thúc các đơn vị đó trước.", open))
+		if err := openChildren(ctx, tx, id, validTo); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, "UPDATE units SET valid_to = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
 			dateArg(&validTo), database.Now(), id, version)
@@ -523,6 +523,19 @@ func (s *Store) CountOpen(ctx context.Context, sc access.Scope) (int, error) {
 func today() time.Time {
 	t := time.Now().In(viet.Zone)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// openChildren refuses to end unit id on day while units under it stay open after it.
+func openChildren(ctx context.Context, q database.Querier, id int64, day time.Time) error {
+	var open int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)",
+		id, dateArg(&day)).Scan(&open); err != nil {
+		return errs.Wrap(err, "unit: count open children")
+	}
+	if open > 0 {
+		return errs.InvalidField("valid_to", fmt.Sprintf("Đơn vị còn %d đơn vị trực thuộc đang hoạt động sau ngày này; hãy chuyển hoặc kết thúc các đơn vị đó trước.", open))
+	}
+	return nil
 }
 
 // Count returns the number of units (for the health page and the demo check).

@@ -105,6 +105,9 @@ func (u Unit) ActiveOn(d time.Time) bool {
 	return u.ValidTo == nil || !d.After(*u.ValidTo)
 }
 
+// ClosedNow reports whether the unit has ended by today (Vietnam time).
+func (u Unit) ClosedNow() bool { return u.Closed(today()) }
+
 // Closed reports whether the unit has ended by day d.
 func (u Unit) Closed(d time.Time) bool { return u.ValidTo != nil && d.After(*u.ValidTo) }
 

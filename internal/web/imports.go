@@ -71,6 +71,10 @@ func (s *Server) importFail(w http.ResponseWriter, r *http.Request, kind string,
 }
 
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
+	if !scope(r).HasAny(access.Admin) {
+		s.fail(w, r, errs.ErrForbidden)
+		return
+	}
 	kind := importer.Kind(r.FormValue("kind"))
 	if !kind.Valid() {
 		s.importFail(w, r, string(kind), errs.InvalidField("kind", "Chọn loại dữ liệu cần nhập."))
@@ -116,6 +120,10 @@ func (s *Server) previewStored(w http.ResponseWriter, r *http.Request, kind impo
 }
 
 func (s *Server) importApply(w http.ResponseWriter, r *http.Request) {
+	if !scope(r).HasAny(access.Admin) {
+		s.fail(w, r, errs.ErrForbidden)
+		return
+	}
 	kind := importer.Kind(r.PostFormValue("kind"))
 	sha, filename := r.PostFormValue("sha"), r.PostFormValue("filename")
 	_, data, err := s.files.Open(r.Context(), sha)
@@ -148,6 +156,10 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	kind := importer.Kind(r.PathValue("kind"))
 	if !kind.Valid() {
 		s.fail(w, r, errs.ErrNotFound)
+		return
+	}
+	if !scope(r).HasAny(access.Admin) {
+		s.fail(w, r, errs.ErrForbidden)
 		return
 	}
 	f, err := s.files.Put(r.Context(), r.Body, importKinds)

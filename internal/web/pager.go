@@ -13,10 +13,8 @@ type pager struct {
 }
 
 func newPager(r *http.Request, size int) pager {
-	p := queryInt(r, "page", 1)
-	if p < 1 {
-		p = 1
-	}
+	// Clamped so (page-1)*size cannot overflow into a negative OFFSET.
+	p := min(max(queryInt(r, "page", 1), 1), 1<<20)
 	return pager{Page: p, Size: size}
 }
 

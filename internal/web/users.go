@@ -211,12 +211,25 @@ func (s *Server) userActive(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// userPassword resets a password and shows the new one on the page itself
+// (never in a cookie or a URL) for the administrator to pass on.
 func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pw := r.PostFormValue("password")
-	s.userAction(w, r, "Đã đặt lại mật khẩu: "+pw+" — hãy gửi cho người dùng; họ sẽ phải đổi mật khẩu khi đăng nhập.", func(id int64) error {
-		_, err := s.accounts.ResetPassword(r.Context(), scope(r), id, pw)
-		return err
-	})
+	_, err = s.accounts.ResetPassword(r.Context(), scope(r), id, pw)
+	if errs.FieldsOf(err) != nil || errs.Is(err, errs.Invalid) {
+		s.renderUser(w, r, id, status(errs.CodeOf(err)), &page{Error: errs.MessageOf(err), Errors: errs.FieldsOf(err)})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderUser(w, r, id, http.StatusOK, &page{Flash: "Đã đặt lại mật khẩu thành: " + pw + " — hãy gửi riêng cho người dùng; họ sẽ phải đổi mật khẩu khi đăng nhập."})
 }
 
 func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) {
