@@ -324,6 +324,16 @@ func TestPipeline(t *testing.T) {
 		if !items[0].OK || len(q4n) != 1 || q4n[0].CarriedFromID != n2.ID || q4n[0].State != selection.Submitted {
 			t.Fatalf("carry over: %+v %+v", items, q4n)
 		}
+		// The achievement profile: both dossiers of the same person, every level.
+		if hist := must(w.sel.OfSubject(ctx, u["a.leader"], d.SubjectKey())); len(hist) != 4 {
+			t.Errorf("subject's nominations seen by the school = %d, want 4 (office twice, department, quarter IV)", len(hist))
+		}
+		if hist := must(w.sel.OfSubject(ctx, u["b.leader"], d.SubjectKey())); len(hist) != 0 {
+			t.Errorf("another school sees %d nominations of this person", len(hist))
+		}
+		if of := must(w.sel.OfDossier(ctx, u["a.staff"], d.ID)); len(of) != 2 {
+			t.Errorf("first dossier's nominations = %d, want 2 (office and department)", len(of))
+		}
 		ov := must(w.sel.RoundOverview(ctx, u["p.officer"], q3.ID))
 		if ov.ByState[selection.Selected] != 1 || ov.ByState[selection.Rejected] != 1 || len(ov.ByUnit) != 1 || !ov.ByUnit[0].Over {
 			t.Errorf("overview: %+v", ov)

@@ -201,3 +201,47 @@ func (s *Store) ToScore(ctx context.Context, sc access.Scope, limit int) ([]Nomi
 	}
 	return out, rows.Err()
 }
+
+// OfDossier lists the nominations of a dossier in every round (newest
+// first) that the caller may read, pending decisions hidden from submitters.
+func (s *Store) OfDossier(ctx context.Context, sc access.Scope, dossierID int64) ([]Nomination, error) {
+	return s.listVisible(ctx, sc, "n.dossier_id = $1", dossierID)
+}
+
+// OfSubject lists the nominations of a person or collective (by the
+// dossier's SubjectKey) across all their dossiers: the achievement
+// profile's past nominations.
+func (s *Store) OfSubject(ctx context.Context, sc access.Scope, subjectKey string) ([]Nomination, error) {
+	return s.listVisible(ctx, sc, "n.subject_key = $1", subjectKey)
+}
+
+func (s *Store) listVisible(ctx context.Context, sc access.Scope, cond string, arg any) ([]Nomination, error) {
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+nominationColumns+nominationFrom+" WHERE "+cond+" ORDER BY n.created_at DESC, n.id DESC LIMIT 200", arg)
+	if err != nil {
+		return nil, errs.Wrap(err, "selection: list")
+	}
+	var all []Nomination
+	for rows.Next() {
+		n, err := scanNomination(rows)
+		if err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "selection: scan")
+		}
+		all = append(all, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, n := range all {
+		if ok, err := s.visible(ctx, s.DB.R, sc, n); err != nil || !ok {
+			continue
+		}
+		if review, _ := s.reviewSide(ctx, s.DB.R, sc, n); !review && n.State == UnderReview {
+			hidePending(&n)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
