@@ -273,6 +273,9 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 	if err != nil {
 		return nil, err
 	}
+	if err := loadPipeline(ctx, db); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
