@@ -179,7 +179,7 @@ func (p *pipeline) history() (err error) {
 	p.clock = ict(2024, 10, 15, 9)
 	mai := p.submit(p.dossier(story{school: "TA-TH-LAITHIEU", ho: "Nguyễn", dem: "Thị", ten: "Mai", gender: exemplar.Female, born: 1982,
 		position: "Giáo viên chủ nhiệm lớp 1", category: exemplar.Outstanding,
-		title: "Đổi mới phương pháp dạy đọc cho học sinh lớp 1",
+		title:   "Đổi mới phương pháp dạy đọc cho học sinh lớp 1",
 		summary: "Ba năm liền đạt giáo viên dạy giỏi cấp thành phố; xây dựng bộ thẻ chữ giúp 100% học sinh lớp 1 đọc thông viết thạo cuối học kỳ I.",
 		proof:   "Quyết định công nhận giáo viên dạy giỏi cấp thành phố năm học 2023-2024."}), office)
 	tuan := p.submit(p.dossier(story{school: "TA-THCS-NGUYENTRUONGTO", ho: "Trần", dem: "Văn", ten: "Hùng", gender: exemplar.Male, born: 1976,
@@ -214,7 +214,7 @@ func (p *pipeline) today() (err error) {
 	q3 := p.round("HCM-LT-VHXH", "Quý III/2026", ict(2026, 7, 1, 0), ict(2026, 9, 30, 23), ict(2026, 10, 31, 23), 3)
 	p.clock = ict(2026, 9, 10, 9)
 	model := p.submit(p.dossier(story{school: "HCM-LT-MN-HOASEN", collective: "Tổ chuyên môn Mẫu giáo 5 tuổi", category: exemplar.NewModel,
-		title: "Mô hình “Góc thư viện xanh” từ vật liệu tái chế",
+		title:   "Mô hình “Góc thư viện xanh” từ vật liệu tái chế",
 		summary: "Tổ xây dựng góc thư viện ngoài trời bằng vật liệu tái chế, trẻ tự chọn sách và kể chuyện; đã có 4 trường trong phường đến học tập.",
 		proof:   "Biên bản kiểm tra chuyên đề của Phòng Văn hóa - Xã hội, ảnh hoạt động.",
 		guide: &exemplar.Guide{Context: "Sân trường rộng, thiếu không gian đọc cho trẻ.", Steps: "Khảo sát; huy động phụ huynh góp vật liệu; thiết kế kệ sách; tổ chức giờ đọc hằng tuần.",
