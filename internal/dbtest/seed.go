@@ -125,13 +125,14 @@ var (
 // benchmarks, in one transaction of plain SQL (no audit, no password
 // hashing): one Sở GD&ĐT → wards → each ward's Phòng Văn hóa - Xã hội →
 // SchoolsPerWard schools each, about schools/SchoolsPerWard wards; and
-// accounts users with one role each: a system administrator; an
-// administrator, a leader and an officer at the department; an
-// administrator, a leader and an officer at each ward and an officer at each
-// office; the rest spread evenly over the schools, school by school (per
-// school one administrator, leader, officer and viewer, the others staff). Every tenth account and the
-// named ones get a web session. On PostgreSQL the tables are analysed
-// afterwards, as autovacuum would soon do after such a load.
+// accounts users with one role each (never fewer than the upper-level ones):
+// a system administrator; an administrator, a leader and an officer at the
+// department; an administrator, a leader and an officer at each ward and an
+// officer at each office; the rest spread evenly over the schools, school by
+// school (per school one administrator, leader, officer and viewer, the
+// others staff). Every tenth account and the named ones get a web session.
+// On PostgreSQL the tables are analysed afterwards, as autovacuum would soon
+// do after such a load.
 func SeedProvince(tb testing.TB, db *database.DB, schools, accounts int) Province {
 	tb.Helper()
 	ctx := context.Background()
