@@ -151,6 +151,12 @@ func (q *Queue) Enqueue(ctx context.Context, kind string, payload any, opts ...O
 // EnqueueTx is Enqueue inside tx, so a job is created if and only if the
 // change that needs it is committed.
 func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, kind string, payload any, opts ...Option) (int64, error) {
+	return q.enqueue(ctx, tx, kind, "", payload, opts...)
+}
+
+// enqueue inserts the job; with a key that is taken it inserts nothing and
+// returns id 0.
+func (q *Queue) enqueue(ctx context.Context, tx *sql.Tx, kind, key string, payload any, opts ...Option) (int64, error) {
 	if strings.TrimSpace(kind) == "" {
 		return 0, errs.Wrap(errors.New("empty kind"), "jobs: enqueue")
 	}
@@ -173,8 +179,15 @@ func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, kind string, payload 
 		opt(&o)
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, progress, last_error, created_at, updated_at)
-		VALUES ($1, $2, 'queued', 0, $3, $4, 0, '', $5, $5) RETURNING id`, kind, string(body), o.maxAttempts, o.runAt, now).Scan(&id)
+	var unique any
+	if key != "" {
+		unique = key
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, progress, last_error, created_at, updated_at, unique_key)
+		VALUES ($1, $2, 'queued', 0, $3, $4, 0, '', $5, $5, $6) ON CONFLICT DO NOTHING RETURNING id`, kind, string(body), o.maxAttempts, o.runAt, now, unique).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) && key != "" {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, errs.Wrap(err, "jobs: enqueue "+kind)
 	}

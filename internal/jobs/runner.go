@@ -49,17 +49,19 @@ func DefaultBackoff(attempts int) time.Duration {
 // is claimed by one atomic UPDATE, so it runs once per attempt. Zero fields
 // take the defaults noted.
 type Runner struct {
-	DB           *database.DB
-	Workers      int                              // jobs run at once; default 1, at most the number of CPUs
-	Poll         time.Duration                    // wait when the queue is empty; default 1s
-	Timeout      time.Duration                    // per attempt; default 30 minutes
-	Lease        time.Duration                    // claim length, renewed while the job runs; default 1 minute
-	RecoverEvery time.Duration                    // how often expired claims are released; default 1 minute
-	Backoff      func(attempts int) time.Duration // delay before the next attempt; default DefaultBackoff
-	Logger       *slog.Logger                     // default slog.Default()
+	DB            *database.DB
+	Workers       int                              // jobs run at once; default 1, at most the number of CPUs
+	Poll          time.Duration                    // wait when the queue is empty; default 1s
+	Timeout       time.Duration                    // per attempt; default 30 minutes
+	Lease         time.Duration                    // claim length, renewed while the job runs; default 1 minute
+	RecoverEvery  time.Duration                    // how often expired claims are released; default 1 minute
+	Backoff       func(attempts int) time.Duration // delay before the next attempt; default DefaultBackoff
+	Logger        *slog.Logger                     // default slog.Default()
+	ScheduleEvery time.Duration                    // how often periodic tasks are checked for a new slot; default 30s
 
-	mu       sync.RWMutex
-	handlers map[string]Handler
+	mu        sync.RWMutex
+	handlers  map[string]Handler
+	schedules []schedule
 }
 
 // NewRunner returns a runner on db with the defaults.
@@ -122,8 +124,8 @@ func (r *Runner) log() *slog.Logger {
 	return slog.Default()
 }
 
-// Run releases expired claims, then runs jobs with Workers workers until ctx
-// is cancelled. It then stops claiming, waits for the jobs under way to
+// Run releases expired claims, then runs jobs with Workers workers (and
+// queues the slots of periodic tasks, see Every) until ctx is cancelled. It then stops claiming, waits for the jobs under way to
 // finish (each still bounded by Timeout) and returns nil.
 func (r *Runner) Run(ctx context.Context) error {
 	if _, err := r.Recover(ctx); err != nil && ctx.Err() == nil {
@@ -133,6 +135,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	for range r.workers() {
 		wg.Go(func() { r.work(ctx) })
 	}
+	wg.Go(func() { r.scheduleLoop(ctx) })
 	wg.Go(func() {
 		t := time.NewTicker(r.recoverEvery())
 		defer t.Stop()
