@@ -66,6 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready R
 	mailer.Register(runner)
 
 	srv := web.New(db, store, queue, log, web.Options{SecureCookies: os.Getenv("THIDUA_SECURE_COOKIES") == "1", BaseURL: env("THIDUA_BASE_URL", url)})
+	srv.RegisterJobs(runner)
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

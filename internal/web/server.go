@@ -91,6 +91,13 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	return s
 }
 
+// RegisterJobs registers the background work of every domain with the
+// runner: the handlers of one-off jobs (thumbnails, exports) and the
+// periodic tasks (reminders, digests; see jobs.Runner.Every and Daily).
+// Each domain adds its own line here.
+func (s *Server) RegisterJobs(r *jobs.Runner) {
+}
+
 // Routes returns every registered route, sorted.
 func (s *Server) Routes() []Route {
 	out := append([]Route(nil), s.routes...)
