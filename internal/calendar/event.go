@@ -54,3 +54,22 @@ type SourceFunc func(ctx context.Context, sc access.Scope, unitID int64, from, t
 func (f SourceFunc) Events(ctx context.Context, sc access.Scope, unitID int64, from, to time.Time) ([]Event, error) {
 	return f(ctx, sc, unitID, from, to)
 }
+
+// Due is a deadline a unit has still to meet, for the reminder job: the
+// unit's leaders and officers are reminded in the app (and by mail) a few
+// days before At, for as long as the source keeps listing it, i.e. until the
+// unit has done what was due.
+type Due struct {
+	Key    string    // stable and unique, e.g. "plan-12-unit-7"; reminders are deduplicated on Key and the days left
+	UnitID int64     // the unit that must act
+	Title  string    // Vietnamese: "Ban hành kế hoạch thực hiện Kế hoạch 15/KH-PGDĐT"
+	At     time.Time // the deadline (a day: midnight in Asia/Ho_Chi_Minh)
+	URL    string    // path inside thidua where it is done
+}
+
+// DueSource lists, across all units, the deadlines between from (inclusive)
+// and to (exclusive) that are still open. The reminder job calls it as the
+// system, so it takes no scope.
+type DueSource interface {
+	Due(ctx context.Context, from, to time.Time) ([]Due, error)
+}
