@@ -222,8 +222,12 @@ func (s *KeyDates) Get(ctx context.Context, sc access.Scope, id int64) (Observan
 }
 
 // For returns the key dates that apply to unit u, by day of the year:
-// the national ones, then the local ones of u and of the units above it,
-// as far as the caller may read them. unitID 0 gives the national ones.
+// the national ones, then the local ones of u and of the units above it
+// (what the unit celebrates; its schools' founding days would swamp a
+// department's calendar), as far as the caller may read them. The public
+// (the zero Scope) also gets the public dates of u's subtree: the public
+// calendar of a ward lists its schools' open days too. unitID 0 gives the
+// national ones.
 func (s *KeyDates) For(ctx context.Context, sc access.Scope, unitID int64) ([]Observance, error) {
 	where, args := "k.unit_id IS NULL", []any{}
 	if unitID != 0 {
@@ -236,6 +240,10 @@ func (s *KeyDates) For(ctx context.Context, sc access.Scope, unitID int64) ([]Ob
 			args = append(args, id)
 		}
 		where = "k.unit_id IS NULL OR k.unit_id IN (" + database.Placeholders(1, len(ids)) + ")"
+		if !sc.LoggedIn() {
+			args = append(args, u.Path+"%", true)
+			where += fmt.Sprintf(" OR (u.path LIKE $%d AND k.public = $%d)", len(args)-1, len(args))
+		}
 	}
 	all, err := s.query(ctx, s.DB.R, where, args...)
 	if err != nil {

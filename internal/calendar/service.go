@@ -87,15 +87,16 @@ type Result struct {
 	Failed int
 }
 
-// MaxSpan caps the period of one query.
-const MaxSpan = 400 * 24 * time.Hour
+// MaxSpan caps the period of one query (an ICS feed covers three months
+// back and a year ahead).
+const MaxSpan = 500 * 24 * time.Hour
 
 func (q Query) check() error {
 	if q.From.IsZero() || q.To.IsZero() || !q.To.After(q.From) {
 		return errs.InvalidField("to", "Ngày kết thúc phải sau ngày bắt đầu.")
 	}
 	if q.To.Sub(q.From) > MaxSpan {
-		return errs.InvalidField("to", "Mỗi lần chỉ xem được tối đa 400 ngày.")
+		return errs.InvalidField("to", "Mỗi lần chỉ xem được tối đa 500 ngày.")
 	}
 	for _, k := range q.Kinds {
 		if !k.Valid() {
@@ -126,23 +127,24 @@ func (s *Service) Events(ctx context.Context, sc access.Scope, q Query) (Result,
 }
 
 // PublicEvents returns the public calendar: the events marked Public that
-// the sources give the anonymous public, for unitID (0: every tree).
-func (s *Service) PublicEvents(ctx context.Context, unitID int64, from, to time.Time) ([]Event, error) {
+// the sources give the anonymous public, for unitID (0: every tree), and
+// how many source calls failed.
+func (s *Service) PublicEvents(ctx context.Context, unitID int64, from, to time.Time) ([]Event, int, error) {
 	q := Query{From: from, To: to}
 	if err := q.check(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ids := []int64{unitID}
 	if unitID == 0 {
 		var err error
 		if ids, err = s.Units.RootIDs(ctx); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	} else if _, err := s.Units.Get(ctx, access.System(), unitID); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	events, _ := s.gather(ctx, access.Scope{}, ids, q)
-	return events, nil
+	events, failed := s.gather(ctx, access.Scope{}, ids, q)
+	return events, failed, nil
 }
 
 // gather asks every source about every unit of ids, keeps what q wants

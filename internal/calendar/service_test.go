@@ -116,7 +116,7 @@ func TestServiceEvents(t *testing.T) {
 		}
 		// Bad periods.
 		for _, bad := range []calendar.Query{{UnitID: w.schoolA.ID, From: vn(2026, 6, 1), To: vn(2026, 6, 1)},
-			{UnitID: w.schoolA.ID, From: vn(2026, 1, 1), To: vn(2027, 3, 1)}} {
+			{UnitID: w.schoolA.ID, From: vn(2026, 1, 1), To: vn(2027, 6, 1)}} {
 			if _, err := w.svc.Events(ctx, staff, bad); !errs.Is(err, errs.Invalid) {
 				t.Errorf("period %v–%v: %v, want invalid", bad.From, bad.To, err)
 			}
@@ -124,9 +124,9 @@ func TestServiceEvents(t *testing.T) {
 
 		// The public: only public events, from every tree's root.
 		fake.asked = nil
-		pub, err := w.svc.PublicEvents(ctx, 0, vn(2026, 6, 1), vn(2026, 7, 1))
-		if err != nil {
-			t.Fatal(err)
+		pub, failed, err := w.svc.PublicEvents(ctx, 0, vn(2026, 6, 1), vn(2026, 7, 1))
+		if err != nil || failed != 2 {
+			t.Fatalf("public: %d failed, %v; want the 2 broken sources counted", failed, err)
 		}
 		if !slices.Equal(fake.asked, []int64{w.dept.ID}) {
 			t.Errorf("the public calendar asked about units %v, want the root %d", fake.asked, w.dept.ID)
@@ -141,7 +141,7 @@ func TestServiceEvents(t *testing.T) {
 		if !slices.Contains(titles, "Tọa đàm 11/6") || !slices.Contains(titles, "Ngày truyền thống thi đua yêu nước") || len(titles) != 2 {
 			t.Errorf("public June 2026 = %v", titles)
 		}
-		if _, err := w.svc.PublicEvents(ctx, 999999, vn(2026, 6, 1), vn(2026, 7, 1)); !errs.Is(err, errs.NotFound) {
+		if _, _, err := w.svc.PublicEvents(ctx, 999999, vn(2026, 6, 1), vn(2026, 7, 1)); !errs.Is(err, errs.NotFound) {
 			t.Errorf("public calendar of a missing unit: %v", err)
 		}
 	})
