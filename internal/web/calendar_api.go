@@ -356,13 +356,13 @@ func init() {
 			"month": integ, "day": integ, "since_year": map[string]any{"type": "integer", "description": "Năm của sự kiện được kỷ niệm (để tính số năm), có thể null"},
 			"name": str, "note": str, "public": boolean, "version": integ, "created_at": stamp, "updated_at": stamp}),
 		"KeyDateBody": obj(map[string]any{"version": integ,
-			"unit_id":    map[string]any{"type": "integer", "description": "Đơn vị (ngày truyền thống, ngày thành lập); 0: toàn quốc, chỉ quản trị hệ thống"},
-			"month":      integ, "day": integ, "since_year": integ, "name": str, "note": str,
+			"unit_id": map[string]any{"type": "integer", "description": "Đơn vị (ngày truyền thống, ngày thành lập); 0: toàn quốc, chỉ quản trị hệ thống"},
+			"month":   integ, "day": integ, "since_year": integ, "name": str, "note": str,
 			"public": map[string]any{"type": "boolean", "description": "Mặc định true"}}, "month", "day", "name"),
 		"CalendarFeed": obj(map[string]any{"id": integ, "unit_id": integ, "unit_name": str,
-			"live":         map[string]any{"type": "boolean", "description": "false: chủ đường dẫn không còn vai trò tại đơn vị nên lịch không trả gì"},
-			"url":          map[string]any{"type": "string", "description": "Đường dẫn bí mật, chỉ trả về khi vừa tạo hoặc tạo lại"},
-			"created_at":   stamp, "renewed_at": stamp, "last_used_at": stamp}),
+			"live":       map[string]any{"type": "boolean", "description": "false: chủ đường dẫn không còn vai trò tại đơn vị nên lịch không trả gì"},
+			"url":        map[string]any{"type": "string", "description": "Đường dẫn bí mật, chỉ trả về khi vừa tạo hoặc tạo lại"},
+			"created_at": stamp, "renewed_at": stamp, "last_used_at": stamp}),
 		"CalendarFeedBody": obj(map[string]any{"unit_id": integ}, "unit_id"),
 	} {
 		apiSchemas[name] = schema
