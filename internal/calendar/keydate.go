@@ -42,8 +42,18 @@ type Observance struct {
 // National reports whether the date is one for every unit.
 func (k Observance) National() bool { return k.UnitID == 0 }
 
-// DayMonth writes the date as "20/11".
-func (k Observance) DayMonth() string { return strconv.Itoa(k.Day) + "/" + strconv.Itoa(k.Month) }
+// DayMonth writes the date the way official documents do: "20/11",
+// "02/9", "01/01" (a leading zero for days below 10 and months 1 and 2).
+func (k Observance) DayMonth() string {
+	d, m := strconv.Itoa(k.Day), strconv.Itoa(k.Month)
+	if k.Day < 10 {
+		d = "0" + d
+	}
+	if k.Month <= 2 {
+		m = "0" + m
+	}
+	return d + "/" + m
+}
 
 // On returns the day the date falls on in year, midnight in Vietnam. A
 // 29 February falls on 28 February in other years.
@@ -56,8 +66,9 @@ func (k Observance) On(year int) time.Time {
 }
 
 // Anniversary is the "kỷ niệm" line of the date in year: "Kỷ niệm 44 năm
-// Ngày Nhà giáo Việt Nam (20/11/1982 - 20/11/2026)", or "" when the date
-// has no year of origin or year is not after it.
+// Ngày Nhà giáo Việt Nam (20/11/1982 - 20/11/2026)", as official documents
+// write it, or "" when the date has no year of origin or year is not after
+// it.
 func (k Observance) Anniversary(year int) string {
 	if k.SinceYear <= 0 || year <= k.SinceYear {
 		return ""

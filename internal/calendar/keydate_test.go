@@ -40,8 +40,8 @@ func TestNationalKeyDatesSeeded(t *testing.T) {
 			"15/5 Ngày thành lập Đội Thiếu niên Tiền phong Hồ Chí Minh",
 			"19/5 Ngày sinh Chủ tịch Hồ Chí Minh",
 			"11/6 Ngày truyền thống thi đua yêu nước",
-			"2/9 Ngày Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam",
-			"5/9 Ngày khai giảng năm học mới",
+			"02/9 Ngày Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam",
+			"05/9 Ngày khai giảng năm học mới",
 			"20/11 Ngày Nhà giáo Việt Nam",
 		}
 		if !slices.Equal(got, want) {

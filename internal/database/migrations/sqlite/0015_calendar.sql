@@ -39,11 +39,11 @@ CREATE UNIQUE INDEX calendar_feeds_owner ON calendar_feeds(user_id, unit_id);
 -- The national key dates (DESIGN.md section 2).
 INSERT INTO key_dates (unit_id, month, day, since_year, name, note, public, created_at, updated_at) VALUES
  (NULL, 3, 26, 1931, 'Ngày thành lập Đoàn Thanh niên Cộng sản Hồ Chí Minh',
-  'Ngày truyền thống của Đoàn Thanh niên Cộng sản Hồ Chí Minh (26/3/1931).', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
+  'Ngày 26/3/1931, Hội nghị lần thứ hai Ban Chấp hành Trung ương Đảng quyết định thành lập Đoàn Thanh niên Cộng sản Đông Dương, nay là Đoàn Thanh niên Cộng sản Hồ Chí Minh.', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
  (NULL, 5, 15, 1941, 'Ngày thành lập Đội Thiếu niên Tiền phong Hồ Chí Minh',
-  'Ngày truyền thống của Đội Thiếu niên Tiền phong Hồ Chí Minh (15/5/1941).', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
+  'Ngày 15/5/1941, Đội Nhi đồng Cứu vong, nay là Đội Thiếu niên Tiền phong Hồ Chí Minh, được thành lập tại Cao Bằng.', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
  (NULL, 5, 19, 1890, 'Ngày sinh Chủ tịch Hồ Chí Minh',
-  'Chủ tịch Hồ Chí Minh sinh ngày 19/5/1890.', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
+  'Chủ tịch Hồ Chí Minh sinh ngày 19/5/1890 tại xã Kim Liên, huyện Nam Đàn, tỉnh Nghệ An.', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
  (NULL, 6, 11, 1948, 'Ngày truyền thống thi đua yêu nước',
   'Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc (11/6/1948).', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
  (NULL, 9, 2, 1945, 'Ngày Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam',
@@ -51,4 +51,4 @@ INSERT INTO key_dates (unit_id, month, day, since_year, name, note, public, crea
  (NULL, 9, 5, NULL, 'Ngày khai giảng năm học mới',
   'Ngày toàn dân đưa trẻ đến trường; truyền thống của ngành Giáo dục từ ngày khai trường đầu tiên của nước Việt Nam Dân chủ Cộng hòa (tháng 9 năm 1945).', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00'),
  (NULL, 11, 20, 1982, 'Ngày Nhà giáo Việt Nam',
-  'Tôn vinh các thầy giáo, cô giáo; ngày 20/11 trở thành Ngày Nhà giáo Việt Nam từ năm 1982.', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+  'Ngày tôn vinh các thầy giáo, cô giáo; ngày 20/11 trở thành Ngày Nhà giáo Việt Nam từ năm 1982.', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00');
