@@ -475,12 +475,7 @@ func (s *Server) keyDateCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // keyDateBack is the list page a key date is shown on.
-func keyDateBack(k calendar.Observance) string {
-	if k.National() {
-		return "/calendar/key-dates"
-	}
-	return "/calendar/key-dates?unit_id=" + strconv.FormatInt(k.UnitID, 10)
-}
+func keyDateBack(k calendar.Observance) string { return keyDateForm{UnitID: k.UnitID}.Back() }
 
 // editableKeyDate reads key date {id} for a caller who may edit it.
 func (s *Server) editableKeyDate(r *http.Request) (calendar.Observance, error) {

@@ -22,6 +22,7 @@ import (
 	"thidua/internal/calendar"
 	"thidua/internal/database"
 	"thidua/internal/dbtest"
+	"thidua/internal/jobs"
 	"thidua/internal/unit"
 	"thidua/internal/viet"
 )
@@ -628,5 +629,39 @@ func TestCalendarBrokenSource(t *testing.T) {
 	decode(t, f.serve(apiReq(t, "GET", "/api/v1/calendar", api, nil)), &cal)
 	if !cal.Partial {
 		t.Error("the API does not say the calendar is partial")
+	}
+}
+
+// TestCalendarRemindersRegistered: the server registers the daily
+// reminder job, queued for 07:00 Vietnam time, and it runs.
+func TestCalendarRemindersRegistered(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t), 0, Options{})
+	r := jobs.NewRunner(e.db)
+	r.Logger = e.srv.log
+	e.srv.RegisterJobs(r)
+	at := time.Date(2026, 9, 1, 3, 0, 0, 0, time.UTC) // 10:00 in Vietnam
+	if n, err := r.Schedule(context.Background(), at); err != nil || n < 1 {
+		t.Fatalf("Schedule = %d, %v", n, err)
+	}
+	var runAt time.Time
+	if err := e.db.R.QueryRow("SELECT run_at FROM jobs WHERE kind = 'calendar-reminders'").Scan(&runAt); err != nil {
+		t.Fatalf("no calendar-reminders job: %v", err)
+	}
+	if want := time.Date(2026, 9, 1, 7, 0, 0, 0, viet.Zone); !runAt.Equal(want) {
+		t.Errorf("queued for %v, want %v", runAt, want)
+	}
+	for {
+		ran, err := r.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			break
+		}
+	}
+	var status string
+	e.db.R.QueryRow("SELECT status FROM jobs WHERE kind = 'calendar-reminders'").Scan(&status)
+	if status != "done" {
+		t.Errorf("the reminder job is %s, want done", status)
 	}
 }
