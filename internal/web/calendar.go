@@ -62,7 +62,7 @@ func init() {
 	funcs["calDayName"] = func(d calendar.ViewDay) string {
 		return d.Weekday() + ", " + viet.ShortDate(d.Date)
 	}
-	funcs["seq"] = func(from, to int) []int {
+	funcs["calSeq"] = func(from, to int) []int {
 		var out []int
 		for i := from; i <= to; i++ {
 			out = append(out, i)
@@ -267,10 +267,7 @@ func (s *Server) calendarMonth(w http.ResponseWriter, r *http.Request) {
 		first = t
 	}
 	f := calFilter{UnitID: u.ID, Kinds: calKindsOf(r), Month: first.Format("2006-01")}
-	data := calPage{Unit: u, NoUnit: !ok, Filter: f, Today: today, Action: "/calendar",
-		PrevURL: f.link("/calendar", "month", first.AddDate(0, -1, 0).Format("2006-01")),
-		NextURL: f.link("/calendar", "month", first.AddDate(0, 1, 0).Format("2006-01")),
-		NowURL:  f.link("/calendar")}
+	data := calPage{Unit: u, NoUnit: !ok, Filter: f, Today: today, Action: "/calendar", NowURL: f.link("/calendar")}
 	var events []calendar.Event
 	if ok {
 		from, to := calendar.GridSpan(first)
@@ -283,6 +280,8 @@ func (s *Server) calendarMonth(w http.ResponseWriter, r *http.Request) {
 		data.Picker = s.calendarPicker(r, u)
 	}
 	data.Month = calendar.Month(first, events, today)
+	data.PrevURL = f.link("/calendar", "month", data.Month.Prev().Format("2006-01"))
+	data.NextURL = f.link("/calendar", "month", data.Month.Next().Format("2006-01"))
 	s.render(w, r, http.StatusOK, "calendar", &page{Title: "Lịch tháng " + strconv.Itoa(int(first.Month())) + " năm " + strconv.Itoa(first.Year()),
 		Section: "calendar", Data: data})
 }
