@@ -31,7 +31,7 @@ type Event struct {
 	Title    string    // Vietnamese, shown as is
 	Detail   string    // optional longer text
 	Start    time.Time //
-	End      time.Time // zero: a point in time, or one day when AllDay
+	End      time.Time // zero: a point in time, or one day when AllDay; for AllDay, the last day (inclusive)
 	AllDay   bool      //
 	UnitID   int64     // the unit the event belongs to (issuer, organiser)
 	UnitName string    //
@@ -42,7 +42,9 @@ type Event struct {
 
 // Source lists the events that concern unit unitID (its own, its subtree's,
 // and deadlines set for it by units above) between from (inclusive) and to
-// (exclusive), as the caller sc may see them.
+// (exclusive), as the caller sc may see them. The public ICS calls it with
+// the zero Scope (the anonymous public) for each root unit: return only the
+// events marked Public then (the calendar drops any other).
 type Source interface {
 	Events(ctx context.Context, sc access.Scope, unitID int64, from, to time.Time) ([]Event, error)
 }

@@ -54,6 +54,7 @@ func (s *Server) registerRoutes() {
 
 	s.registerDossiers() // dossiers.go: exemplar dossiers, versions, profile, honours
 	s.registerRounds()   // rounds.go: rounds, nominations, scoring, decisions
+	s.registerCalendar() // calendar.go: month and agenda views, key dates, ICS feeds
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -13,12 +13,15 @@ import (
 	"time"
 
 	"thidua/internal/account"
+	"thidua/internal/calendar"
 	"thidua/internal/database"
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
+	"thidua/internal/viet"
 )
 
 // Options configure a Server.
@@ -37,6 +40,10 @@ type Server struct {
 	jobs     *jobs.Queue
 	dossiers *exemplar.Store
 	sel      *selection.Store
+	keyDates *calendar.KeyDates
+	feeds    *calendar.Feeds
+	cal      *calendar.Service
+	stamps   calendar.Stamps
 	log      *slog.Logger
 	opt      Options
 
@@ -86,6 +93,15 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	}
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
 	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
+	s.keyDates = &calendar.KeyDates{DB: db, Units: s.units}
+	s.feeds = &calendar.Feeds{DB: db, Units: s.units}
+	s.cal = &calendar.Service{Units: s.units, Log: log, Notify: &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL},
+		// Calendar sources. INTEGRATOR: append s.sel (selection.Store.Events)
+		// and the plan and activity stores here, and every DueSource (plan
+		// compliance, report deadlines…) to DueSources.
+		Sources:    []calendar.Source{s.keyDates},
+		DueSources: []calendar.DueSource{},
+	}
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s
@@ -96,6 +112,7 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 // periodic tasks (reminders, digests; see jobs.Runner.Every and Daily).
 // Each domain adds its own line here.
 func (s *Server) RegisterJobs(r *jobs.Runner) {
+	r.Daily("calendar-reminders", 7*time.Hour, viet.Zone, s.cal.RemindJob) // reminders before deadlines
 }
 
 // Routes returns every registered route, sorted.

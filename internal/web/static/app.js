@@ -16,6 +16,11 @@
     sync();
     wide.addEventListener("change", sync);
   }
+  // Panels marked data-open-wide (the calendar's filter) start open on
+  // wide screens and folded on phones.
+  if (window.matchMedia("(min-width: 800px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+  }
   // Move focus to the first invalid field so keyboard and screen reader
   // users land where the problem is.
   var bad = document.querySelector("[aria-invalid=true]");
