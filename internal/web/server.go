@@ -17,6 +17,7 @@ import (
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 )
@@ -37,6 +38,7 @@ type Server struct {
 	jobs     *jobs.Queue
 	dossiers *exemplar.Store
 	sel      *selection.Store
+	notes    *notify.Store
 	log      *slog.Logger
 	opt      Options
 
@@ -85,7 +87,8 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 		tmpl:     mustTemplates(),
 	}
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
-	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
+	s.notes = &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL}
+	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Notify: s.notes}
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s
