@@ -20,6 +20,7 @@ import (
 	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
+	"thidua/internal/viet"
 )
 
 // Options configure a Server.
@@ -99,6 +100,8 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 // periodic tasks (reminders, digests; see jobs.Runner.Every and Daily).
 // Each domain adds its own line here.
 func (s *Server) RegisterJobs(r *jobs.Runner) {
+	r.Daily(notify.KindDigest, 7*time.Hour, viet.Zone, s.notes.DigestJob) // notify: one digest mail a day per user, at 07:00
+	r.Every(selection.KindReminders, time.Hour, s.sel.RemindJob)          // selection: reminders before the pipeline's deadlines
 }
 
 // Routes returns every registered route, sorted.
