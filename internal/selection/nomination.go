@@ -223,25 +223,28 @@ type Submission struct {
 // exceeded quota and the same subject in an overlapping round are accepted
 // with warnings.
 func (s *Store) Submit(ctx context.Context, sc access.Scope, dossierID, roundID int64) (Submission, error) {
+	// The dossier and the route upward are read before the transaction,
+	// which holds its connection only for the writes (many leaders submit
+	// in the last minute; FreezeTx re-reads the dossier under its guard).
+	d, err := s.Dossiers.Get(ctx, sc, dossierID)
+	if err != nil {
+		return Submission{}, err
+	}
+	du, err := s.Units.Get(ctx, access.System(), d.UnitID)
+	if err != nil {
+		return Submission{}, err
+	}
+	holder, err := s.Units.RoundHolderAbove(ctx, du, dayOf(s.now()))
+	if err != nil {
+		return Submission{}, errs.InvalidField("round_id", errs.MessageOf(err))
+	}
 	var out Submission
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		d, err := s.Dossiers.Get(ctx, sc, dossierID)
-		if err != nil {
-			return err
-		}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.round(ctx, tx, roundID)
 		if err != nil {
 			return errs.InvalidField("round_id", "Không tìm thấy đợt xét chọn.")
 		}
-		du, err := s.Units.Get(ctx, access.System(), d.UnitID)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		holder, err := s.Units.RoundHolderAbove(ctx, du, dayOf(now))
-		if err != nil {
-			return errs.InvalidField("round_id", errs.MessageOf(err))
-		}
 		if holder.ID != r.UnitID {
 			return errs.InvalidField("round_id", "Hồ sơ của "+du.Name+" được gửi lên "+holder.Name+", không phải "+r.UnitName+".")
 		}
