@@ -289,6 +289,9 @@ func TestPipeline(t *testing.T) {
 			t.Fatalf("department queue: %+v", queue)
 		}
 		up := queue[0]
+		if strings.Contains(strings.Join(up.Warnings, " "), "trùng thời gian") {
+			t.Errorf("the forwarded nomination warns about the one it came from: %q", up.Warnings)
+		}
 		// At the department, a reviewer from the forwarding office is conflicted.
 		if _, err := w.sel.AssignReviewers(ctx, u["so.officer"], []int64{up.ID}, []int64{u["p.reviewer"].UserID}); err != selection.ErrBulk {
 			t.Errorf("office reviewer judging its own office's nomination at the department: %v", err)

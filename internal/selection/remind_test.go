@@ -2,6 +2,7 @@ package selection_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -178,6 +179,16 @@ func TestRemindersReturnedAndOverdueReview(t *testing.T) {
 		}
 		if n := remind(t, w, endOfDue.Add(2*time.Hour)); n != 0 {
 			t.Fatalf("overdue reminded twice: %d", n)
+		}
+		// Resubmitted after the deadline: accepted, with a warning.
+		clock = endOfDue.Add(3 * time.Hour)
+		back = must(w.sel.Nomination(ctx, u["a.leader"], back.ID))
+		again := must(w.sel.Resubmit(ctx, u["a.leader"], back.ID, back.Version))
+		if again.State != selection.Submitted || !slices.Contains(again.Warnings, "Gửi lại sau hạn nộp lại 10/12/2026.") {
+			t.Errorf("late resubmission: %s, warnings %q", again.State, again.Warnings)
+		}
+		if n := remind(t, w, endOfDue.Add(4*time.Hour)); n != 0 {
+			t.Fatalf("reminders after the resubmission: %d", n)
 		}
 
 		// The reviewer never scores "Mai": two reminders and one overdue.
