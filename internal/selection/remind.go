@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"thidua/internal/access"
+	"thidua/internal/database"
 	"thidua/internal/errs"
 	"thidua/internal/jobs"
 	"thidua/internal/notify"
@@ -133,10 +134,14 @@ func listItems(items []item) string {
 // draftReminders: units whose draft nominations wait for their leader's
 // submission as the round's submission deadline nears or passes.
 func (s *Store) draftReminders(ctx context.Context, now time.Time) ([]reminder, error) {
+	rounds, err := s.roundIDs(ctx, "submit_until > $1 AND submit_until <= $2", now.Add(-overdueFor), now.Add(remindFirst))
+	if err != nil || len(rounds) == 0 {
+		return nil, err
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.id, r.name, ru.name, r.submit_until, r.review_until, n.submitting_unit_id, n.title, n.subject_name
 		FROM nominations n JOIN rounds r ON r.id = n.round_id JOIN units ru ON ru.id = r.unit_id
-		WHERE n.state = $1 AND r.submit_until > $2 AND r.submit_until <= $3
-		ORDER BY r.id, n.submitting_unit_id, n.id`, string(Draft), now.Add(-overdueFor), now.Add(remindFirst))
+		WHERE n.state = $1 AND n.round_id IN (`+database.Placeholders(2, len(rounds))+`)
+		ORDER BY r.id, n.submitting_unit_id, n.id`, append([]any{string(Draft)}, rounds...)...)
 	if err != nil {
 		return nil, errs.Wrap(err, "selection: draft reminders")
 	}
@@ -190,12 +195,16 @@ func (s *Store) draftReminders(ctx context.Context, now time.Time) ([]reminder, 
 // scored (on the current version, before the council's decision) as the
 // round's review deadline nears or passes.
 func (s *Store) reviewReminders(ctx context.Context, now time.Time) ([]reminder, error) {
+	rounds, err := s.roundIDs(ctx, "review_until > $1 AND review_until <= $2", now.Add(-overdueFor), now.Add(remindFirst))
+	if err != nil || len(rounds) == 0 {
+		return nil, err
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.id, r.unit_id, r.name, ru.name, r.review_until, nr.user_id, n.title, n.subject_name
 		FROM nominations n JOIN rounds r ON r.id = n.round_id JOIN units ru ON ru.id = r.unit_id
 		JOIN nomination_reviewers nr ON nr.nomination_id = n.id
-		WHERE n.state = $1 AND n.decision = '' AND r.review_until > $2 AND r.review_until <= $3
+		WHERE n.state = $1 AND n.decision = '' AND n.round_id IN (`+database.Placeholders(2, len(rounds))+`)
 		AND NOT EXISTS (SELECT 1 FROM scores x WHERE x.nomination_id = n.id AND x.version_id = n.version_id AND x.reviewer_id = nr.user_id)
-		ORDER BY r.id, nr.user_id, n.id`, string(UnderReview), now.Add(-overdueFor), now.Add(remindFirst))
+		ORDER BY r.id, nr.user_id, n.id`, append([]any{string(UnderReview)}, rounds...)...)
 	if err != nil {
 		return nil, errs.Wrap(err, "selection: review reminders")
 	}
@@ -283,6 +292,27 @@ func (s *Store) returnReminders(ctx context.Context, now time.Time) ([]reminder,
 				title, subject, round, holder, viet.ShortDate(day), timeLeft(deadline, now), reasons)
 		}
 		out = append(out, reminder{unit: unit, note: n})
+	}
+	return out, rows.Err()
+}
+
+// roundIDs lists the ids of the rounds matching where (on the rounds table
+// alone): the pipeline's queries pick their rounds first, so that the
+// nominations are then read through their (round_id, state) index instead
+// of a scan of every nomination ever made.
+func (s *Store) roundIDs(ctx context.Context, where string, args ...any) ([]any, error) {
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT id FROM rounds WHERE "+where+" ORDER BY id", args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "selection: rounds")
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Wrap(err, "selection: rounds")
+		}
+		out = append(out, id)
 	}
 	return out, rows.Err()
 }

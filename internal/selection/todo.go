@@ -65,12 +65,18 @@ func (s *Store) Todos(ctx context.Context, sc access.Scope, limit int) (Todos, e
 			return t, err
 		}
 	}
-	if units := grantUnits(sc, access.Officer); len(units) > 0 {
-		args := append([]any{string(UnderReview), string(Submitted)}, units...)
+	units := grantUnits(sc, access.Officer)
+	var rounds []any
+	if len(units) > 0 {
+		if rounds, err = s.roundIDs(ctx, "unit_id IN ("+database.Placeholders(1, len(units))+")", units...); err != nil {
+			return t, err
+		}
+	}
+	if len(rounds) > 0 {
+		args := append([]any{string(UnderReview), string(Submitted)}, rounds...)
 		rows, err := s.DB.R.QueryContext(ctx, `SELECT n.round_id,
 			SUM(CASE WHEN n.state = $1 AND n.decision <> '' THEN 1 ELSE 0 END), SUM(CASE WHEN n.state = $2 THEN 1 ELSE 0 END)
-			FROM nominations n JOIN rounds r ON r.id = n.round_id
-			WHERE (n.state = $2 OR n.state = $1 AND n.decision <> '') AND r.unit_id IN (`+database.Placeholders(3, len(units))+`)
+			FROM nominations n WHERE n.state IN ($1, $2) AND n.round_id IN (`+database.Placeholders(3, len(rounds))+`)
 			GROUP BY n.round_id ORDER BY n.round_id`, args...)
 		if err != nil {
 			return t, errs.Wrap(err, "selection: pending rounds")
@@ -82,7 +88,9 @@ func (s *Store) Todos(ctx context.Context, sc access.Scope, limit int) (Todos, e
 				rows.Close()
 				return t, errs.Wrap(err, "selection: scan pending")
 			}
-			counts = append(counts, c)
+			if c.Pending+c.Unassigned > 0 {
+				counts = append(counts, c)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
