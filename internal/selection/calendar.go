@@ -24,8 +24,13 @@ var _ calendar.Source = (*Store)(nil)
 // submission window (calendar.Round) and its submission and review
 // deadlines (calendar.Deadline). Remind is false: the pipeline's own
 // reminders (Remind) know who still has something to do. The caller must
-// see unitID, and sees only the rounds of units it may see.
+// see unitID, and sees only the rounds of units it may see. Rounds are not
+// public: the anonymous public (the public ICS asks with the zero Scope)
+// gets none, and no error.
 func (s *Store) Events(ctx context.Context, sc access.Scope, unitID int64, from, to time.Time) ([]calendar.Event, error) {
+	if !sc.LoggedIn() {
+		return nil, nil
+	}
 	u, err := s.Units.Get(ctx, sc, unitID)
 	if err != nil {
 		return nil, err

@@ -92,6 +92,10 @@ func TestCalendarEvents(t *testing.T) {
 		if _, err := w.sel.Events(ctx, u["b.leader"], w.schoolA.ID, day(12, 1), day(12, 31)); !errs.Is(err, errs.NotFound) {
 			t.Errorf("another school's calendar: %v, want not found", err)
 		}
+		// The public (the public ICS asks with the zero scope) sees no rounds.
+		if evs, err := w.sel.Events(ctx, access.Scope{}, w.schoolA.ID, day(12, 1), day(12, 31)); err != nil || len(evs) != 0 {
+			t.Errorf("the anonymous public's round events: %+v, %v; want none and no error", evs, err)
+		}
 		// An empty range is empty.
 		if evs := must(w.sel.Events(ctx, u["a.leader"], w.schoolA.ID, day(12, 1), day(12, 1))); len(evs) != 0 {
 			t.Errorf("empty range: %+v", evs)
