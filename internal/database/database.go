@@ -30,8 +30,13 @@ const (
 
 // DB holds a writer and a reader pool. On SQLite the writer is a single
 // connection (SQLite allows one writer; queueing in Go beats busy retries) and
-// the reader pool serves concurrent reads under WAL. On PostgreSQL both are
-// the same pool.
+// the reader pool serves concurrent reads under WAL. On PostgreSQL they are
+// two pools as well, so that a transaction reading through R while it holds
+// its W connection (store methods read through R) can never wait for a
+// connection that only another waiting transaction would give back: with one
+// shared pool, as many concurrent transactions as the pool has connections
+// deadlocked until their requests timed out (found by the deadline rush load
+// test, internal/e2e/deadline_test.go).
 type DB struct {
 	Dialect Dialect
 	W       *sql.DB
@@ -46,18 +51,32 @@ func Open(ctx context.Context, dataDir, url string) (*DB, error) {
 		if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
 			return nil, fmt.Errorf("database: THIDUA_DATABASE_URL must start with postgres://")
 		}
-		p, err := sql.Open("pgx", url)
+		pool := func(open, idle int) (*sql.DB, error) {
+			p, err := sql.Open("pgx", url)
+			if err != nil {
+				return nil, fmt.Errorf("database: open postgres: %w", err)
+			}
+			p.SetMaxOpenConns(open)
+			p.SetMaxIdleConns(idle)
+			p.SetConnMaxIdleTime(5 * time.Minute)
+			if err := p.PingContext(ctx); err != nil {
+				p.Close()
+				return nil, fmt.Errorf("database: connect postgres: %w", err)
+			}
+			return p, nil
+		}
+		// Writes serialise on the audit chain's head anyway: a few writer
+		// connections suffice.
+		w, err := pool(10, 5)
 		if err != nil {
-			return nil, fmt.Errorf("database: open postgres: %w", err)
+			return nil, err
 		}
-		p.SetMaxOpenConns(20)
-		p.SetMaxIdleConns(10)
-		p.SetConnMaxIdleTime(5 * time.Minute)
-		if err := p.PingContext(ctx); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("database: connect postgres: %w", err)
+		r, err := pool(20, 10)
+		if err != nil {
+			w.Close()
+			return nil, err
 		}
-		return &DB{Dialect: Postgres, W: p, R: p}, nil
+		return &DB{Dialect: Postgres, W: w, R: r}, nil
 	}
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("database: create data dir: %w", err)

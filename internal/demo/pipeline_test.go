@@ -35,11 +35,26 @@ func TestPipelineStates(t *testing.T) {
 			return out
 		}
 		old := states("TA-")
-		if old["selected"] != 1 || old["rejected"] != 1 {
-			t.Errorf("Thuận An 2024 states = %v, want one selected and one rejected", old)
+		for _, s := range []string{"draft", "submitted", "under_review", "returned", "rejected", "selected"} {
+			if old[s] == 0 {
+				t.Errorf("the 2020–2025 tree (Thuận An) has no nomination in state %s: %v", s, old)
+			}
 		}
 		if up := states("BD-"); up["selected"] != 1 {
 			t.Errorf("Bình Dương department states = %v, want the forwarded one selected", up)
+		}
+		// Today's releases told the school (the bell); the history told nobody.
+		var told, leaderTold int
+		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications").Scan(&told)
+		db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id
+			WHERE u.username = 'th.laithieu.hieutruong' AND n.title LIKE 'Kết quả xét chọn:%' AND n.read_at IS NULL AND n.mail`).Scan(&leaderTold)
+		if leaderTold != 1 {
+			t.Errorf("the TH Lái Thiêu leader has %d unread release notes (of %d notes), want 1", leaderTold, told)
+		}
+		var oldTold int
+		db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications n JOIN units u ON u.id = n.unit_id WHERE u.code LIKE 'TA-%'`).Scan(&oldTold)
+		if oldTold != 0 {
+			t.Errorf("%d notes about the 2024–2025 history, want none", oldTold)
 		}
 		now := states("HCM-")
 		for _, s := range []string{"draft", "submitted", "under_review", "returned", "rejected", "selected"} {

@@ -11,6 +11,7 @@ import (
 	"thidua/internal/errs"
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
+	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 	"thidua/internal/viet"
@@ -41,6 +42,9 @@ func loadPipeline(ctx context.Context, db *database.DB) error {
 	if err := p.history(); err != nil {
 		return fmt.Errorf("demo: 2024 pipeline: %w", err)
 	}
+	// Today's releases notify the schools (the bell); the history's would
+	// carry today's date, so it ran without.
+	p.sel.Notify = &notify.Store{DB: db}
 	if err := p.today(); err != nil {
 		return fmt.Errorf("demo: current pipeline: %w", err)
 	}
@@ -169,7 +173,9 @@ var (
 	rejectIt  = selection.DecisionInput{VotesFor: 2, VotesAgainst: 3}
 )
 
-// history: Thuận An, quarter IV/2024, under the Bình Dương department.
+// history: Thuận An, quarter IV/2024, under the Bình Dương department, and
+// the office's last round, quarter II/2025, left in flight when the district
+// level ended on 30/06/2025.
 func (p *pipeline) history() (err error) {
 	defer recoverPanic(&err)
 	p.clock = ict(2024, 10, 2, 9)
@@ -202,6 +208,44 @@ func (p *pipeline) history() (err error) {
 	at := p.review(up[0], dept, "so.thidua", 0.9)
 	p.decide(at, selectAll)
 	p.release(dept)
+	return p.lastOldRound()
+}
+
+// lastOldRound: quarter II/2025 at Thuận An, with a nomination in each
+// state the closing of the office froze: submitted, under review, returned
+// (and never resubmitted), and a draft its school never submitted.
+func (p *pipeline) lastOldRound() (err error) {
+	defer recoverPanic(&err)
+	p.clock = ict(2025, 4, 1, 9)
+	last := p.round("TA-PGD", "Quý II/2025", ict(2025, 4, 1, 0), ict(2025, 6, 10, 23), ict(2025, 6, 28, 23), 3)
+	p.clock = ict(2025, 5, 20, 9)
+	p.submit(p.dossier(story{school: "TA-TH-KIMDONG", collective: "Chi đoàn giáo viên Trường Tiểu học Kim Đồng", category: exemplar.Charity,
+		title:   "Bữa sáng yêu thương cho học sinh bán trú",
+		summary: "Mỗi sáng thứ Hai, chi đoàn nấu và tặng 150 suất ăn sáng cho học sinh có hoàn cảnh khó khăn, duy trì suốt năm học 2024-2025.",
+		proof:   "Sổ theo dõi có xác nhận của Ban giám hiệu và Ban đại diện cha mẹ học sinh."}), last) // submitted, no reviewer yet
+	scored := p.submit(p.dossier(story{school: "TA-THCS-BINHHOA", ho: "Nguyễn", dem: "Hữu", ten: "Phước", gender: exemplar.Male, born: 1980,
+		position: "Giáo viên Vật lý", category: exemplar.NewModel, title: "Phòng thí nghiệm Vật lý từ đồ dùng tự làm",
+		summary: "Cùng học sinh chế tạo 35 bộ thí nghiệm từ vật liệu rẻ tiền, dùng trong các tiết thực hành của khối 8 và 9.",
+		proof:   "Đạt giải Nhì Hội thi đồ dùng dạy học tự làm cấp thành phố năm 2024.",
+		guide: &exemplar.Guide{Context: "Phòng thí nghiệm thiếu thiết bị, nhiều tiết thực hành chỉ xem video.", Steps: "Chọn bài thực hành; thiết kế mẫu; học sinh làm theo nhóm; thử và ghi lại quy trình.",
+			Resources: "Khoảng 2.000.000 đồng vật liệu cho 35 bộ.", Results: "100% tiết thực hành khối 8, 9 có thiết bị.",
+			Conditions: "Giáo viên bộ môn hướng dẫn, có góc làm việc an toàn.", Contact: "Tổ Khoa học tự nhiên, Trường THCS Bình Hòa."}}), last)
+	back := p.submit(p.dossier(story{school: "TA-MN-HOAMAI", ho: "Trương", dem: "Thị", ten: "Thảo", gender: exemplar.Female, born: 1988,
+		position: "Giáo viên mầm non", category: exemplar.Outstanding, title: "Giáo viên giỏi cấp thành phố ba năm liền",
+		summary: "Ba năm liền đạt giáo viên dạy giỏi cấp thành phố; hướng dẫn đồng nghiệp làm đồ chơi từ vật liệu thiên nhiên.",
+		proof:   "Giấy chứng nhận giáo viên dạy giỏi cấp thành phố các năm 2022, 2023, 2024."}), last)
+	p.clock = ict(2025, 6, 12, 9)
+	p.review(scored, last, "pgd.thuanan.thidua", 0.75) // under review, scored, no decision
+	back = p.review(back, last, "pgd.thuanan.thidua", 0.6)
+	due := time.Date(2025, 6, 25, 0, 0, 0, 0, time.UTC)
+	p.decide(back, selection.DecisionInput{Return: true, Note: "Bổ sung bản sao giấy chứng nhận năm 2022 và nhận xét của Hiệu trưởng.", ReturnDeadline: &due})
+	p.release(last) // returned; the other two stay as they were
+	if _, err := p.sel.Propose(p.ctx, p.actor, p.dossier(story{school: "TA-TH-ANPHU", ho: "Võ", dem: "Minh", ten: "Trí", gender: exemplar.Male, born: 1992,
+		position: "Giáo viên Thể dục", category: exemplar.GoodDeed, title: "Dạy bơi miễn phí cho học sinh dịp hè",
+		summary: "Hè 2024, tổ chức 6 lớp dạy bơi miễn phí cho 120 học sinh tại hồ bơi của phường.",
+		proof:   "Xác nhận của Ủy ban nhân dân phường An Phú."}).ID, last.ID); err != nil {
+		return fmt.Errorf("propose: %s", errs.MessageOf(err)) // a draft its leader never submitted
+	}
 	return nil
 }
 
@@ -227,7 +271,16 @@ func (p *pipeline) today() (err error) {
 		guide: &exemplar.Guide{Context: "Trường chưa có phòng STEM, học sinh yêu thích công nghệ.", Steps: "Thành lập câu lạc bộ; mua linh kiện cơ bản; học theo dự án 8 tuần; thi đấu nội bộ.",
 			Resources: "Khoảng 6.000.000 đồng linh kiện mỗi năm.", Results: "40 học sinh tham gia; 1 giải khuyến khích cấp thành phố.",
 			Conditions: "Một giáo viên Tin học hoặc Công nghệ phụ trách.", Contact: "Tổ Toán - Tin, Trường THCS Nguyễn Trường Tộ."}}), q3)
+	team := p.submit(p.dossier(story{school: "HCM-LT-TH-LAITHIEU", collective: "Tổ khối 5, Trường Tiểu học Lái Thiêu", category: exemplar.GoodPractice,
+		title:   "Tiết học kỹ năng phòng, chống đuối nước",
+		summary: "Tổ khối 5 lồng ghép kỹ năng phòng, chống đuối nước vào các tiết Đạo đức và Hoạt động trải nghiệm; 100% học sinh khối 5 thực hành thành thạo.",
+		proof:   "Kế hoạch chuyên đề và biên bản dự giờ của Ban giám hiệu.",
+		guide: &exemplar.Guide{Context: "Nhiều kênh rạch quanh trường, học sinh hay tắm sông dịp hè.", Steps: "Soạn 4 tiết tích hợp; mời cứu hộ phường hướng dẫn; thực hành với phao và áo phao.",
+			Resources: "Khoảng 1.500.000 đồng phao, áo phao.", Results: "180 học sinh khối 5 thực hành thành thạo các kỹ năng cơ bản.",
+			Conditions: "Có sân rộng và người hướng dẫn được tập huấn cứu hộ.", Contact: "Tổ trưởng tổ khối 5, Trường Tiểu học Lái Thiêu."}}), q3)
 	p.clock = ict(2026, 10, 10, 9)
+	team = p.review(team, q3, "laithieu.vhxh", 0.9)
+	p.decide(team, selectAll) // the school's leader and secretary are told on release
 	model = p.review(model, q3, "laithieu.vhxh", 0.95)
 	late = p.review(late, q3, "laithieu.vhxh", 0.55)
 	p.decide(model, selectAll)

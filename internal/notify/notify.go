@@ -1,8 +1,9 @@
 // Package notify tells users what needs them: an in-app notification (the
-// bell in the header and its page) and, when the user has an e-mail
-// address, a mail through the background jobs (SMTP or the outbox).
-// Reminders carry a dedupe key so that a user gets each one once, however
-// often the job that sends them runs.
+// bell in the header and its page) and, for notes meant for mail and users
+// with an e-mail address, one daily digest mail through the background jobs
+// (SMTP or the outbox) instead of a mail per event. Reminders carry a
+// dedupe key so that a user gets each one once, however often the job that
+// sends them runs.
 package notify
 
 import (
@@ -23,7 +24,7 @@ type Note struct {
 	Body  string // plain text; also the mail body
 	URL   string // path inside thidua, e.g. "/plans/12"
 	Key   string // dedupe key ("" = always send), e.g. "plan-12-unit-7-due-3d"
-	Mail  bool   // also mail recipients who have an address
+	Mail  bool   // also list it in the daily digest mail of recipients who have an address
 }
 
 // Notification is a stored note as a user sees it.
@@ -37,7 +38,7 @@ type Notification struct {
 	ReadAt    *time.Time
 }
 
-// Store keeps notifications. Jobs may be nil: no mail then.
+// Store keeps notifications. Jobs may be nil: no digest mail then.
 type Store struct {
 	DB      *database.DB
 	Jobs    *jobs.Queue
@@ -111,23 +112,15 @@ func (s *Store) send(ctx context.Context, tx *sql.Tx, unitID int64, to []recipie
 	now := database.Now()
 	sent := 0
 	for _, r := range to {
-		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, unit_id, title, body, url, dedupe_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, r.id, unit, n.Title, n.Body, n.URL, key, now)
+		// Mail waits for the digest (digest.go); only users with an address get one.
+		mail := n.Mail && strings.TrimSpace(r.email) != ""
+		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, unit_id, title, body, url, dedupe_key, created_at, mail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, r.id, unit, n.Title, n.Body, n.URL, key, now, mail)
 		if err != nil {
 			return sent, errs.Wrap(err, "notify: insert")
 		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			continue // already told
-		}
-		sent++
-		if n.Mail && s.Jobs != nil && r.email != "" {
-			body := n.Body
-			if n.URL != "" {
-				body += "\n\n" + strings.TrimRight(s.BaseURL, "/") + n.URL + "\n"
-			}
-			if _, err := s.Jobs.MailTx(ctx, tx, r.email, n.Title, body); err != nil {
-				return sent, err
-			}
+		if k, _ := res.RowsAffected(); k > 0 {
+			sent++
 		}
 	}
 	return sent, nil
@@ -193,4 +186,27 @@ func (s *Store) MarkRead(ctx context.Context, sc access.Scope, id int64) error {
 		return errs.ErrNotFound
 	}
 	return nil
+}
+
+// Open marks one of the caller's notifications read and returns it, for
+// following its link. Another user's notification is not found.
+func (s *Store) Open(ctx context.Context, sc access.Scope, id int64) (Notification, error) {
+	if err := s.MarkRead(ctx, sc, id); err != nil {
+		return Notification{}, err
+	}
+	var n Notification
+	var read sql.NullTime
+	err := s.DB.W.QueryRowContext(ctx, `SELECT id, COALESCE(unit_id, 0), title, body, url, created_at, read_at FROM notifications
+		WHERE id = $1 AND user_id = $2`, id, sc.UserID).Scan(&n.ID, &n.UnitID, &n.Title, &n.Body, &n.URL, &n.CreatedAt, &read)
+	if err == sql.ErrNoRows {
+		return n, errs.ErrNotFound
+	}
+	if err != nil {
+		return n, errs.Wrap(err, "notify: open")
+	}
+	if read.Valid {
+		t := read.Time
+		n.ReadAt = &t
+	}
+	return n, nil
 }

@@ -42,10 +42,14 @@ func TestNotifyUnitOnceAndReadOwnOnly(t *testing.T) {
 		if n := send(); n != 0 {
 			t.Fatalf("second send with the same key reached %d users, want 0", n)
 		}
-		var mails int
+		var mails, waiting int
 		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM jobs WHERE kind = $1", jobs.KindMail).Scan(&mails)
-		if mails != 1 {
-			t.Fatalf("mail jobs = %d, want 1 (only the leader has an address)", mails)
+		if mails != 0 {
+			t.Fatalf("mail jobs = %d right after the note, want 0 (mail waits for the daily digest)", mails)
+		}
+		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE mail AND mailed_at IS NULL").Scan(&waiting)
+		if waiting != 1 {
+			t.Fatalf("notes waiting for the digest = %d, want 1 (only the leader has an address)", waiting)
 		}
 
 		var leader, staff access.Scope

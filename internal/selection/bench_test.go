@@ -12,6 +12,7 @@ import (
 	"thidua/internal/access"
 	"thidua/internal/database"
 	"thidua/internal/dbtest"
+	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 )
@@ -144,7 +145,8 @@ func measure(b *testing.B, op func() error) {
 }
 
 // BenchmarkReviewQueue: an officer's review queue and the round overview at
-// province scale (1,000 schools, 50,000 nominations over five years).
+// province scale (1,000 schools, 50,000 nominations over five years), and
+// beside them the officer's home-page to-dos and the hourly reminder job.
 func BenchmarkReviewQueue(b *testing.B) {
 	dbtest.EachB(b, func(b *testing.B, db *database.DB) {
 		prov := dbtest.SeedProvince(b, db, 1000, 0)
@@ -186,6 +188,29 @@ func BenchmarkReviewQueue(b *testing.B) {
 		b.Run("rounds-of-office", func(b *testing.B) {
 			measure(b, func() error {
 				_, _, err := s.Rounds(ctx, officer, w.Office.ID, 20, 0)
+				return err
+			})
+		})
+		// The officer's home page: nominations to score and the selection to-dos.
+		b.Run("home-todos", func(b *testing.B) {
+			measure(b, func() error {
+				if _, err := s.ToScore(ctx, officer, 20); err != nil {
+					return err
+				}
+				_, err := s.Todos(ctx, officer, 20)
+				return err
+			})
+		})
+		// The hourly reminder job over the whole province, two days before
+		// the latest rounds' submission deadline.
+		var until time.Time
+		if err := db.R.QueryRowContext(ctx, "SELECT submit_until FROM rounds WHERE id = $1", latest).Scan(&until); err != nil {
+			b.Fatal(err)
+		}
+		s.Notify = &notify.Store{DB: db}
+		b.Run("reminders", func(b *testing.B) {
+			measure(b, func() error {
+				_, err := s.Remind(ctx, until.Add(-48*time.Hour))
 				return err
 			})
 		})

@@ -56,7 +56,8 @@ func (s *Store) Forward(ctx context.Context, sc access.Scope, ids []int64, targe
 					return "", errs.E(errs.Invalid, fmt.Sprintf("Vượt chỉ tiêu: đợt “%s” nhận tối đa %d hồ sơ của %s, đã có %d.", r.Name, r.Quota, reviewer.Name, count))
 				}
 			}
-			warnings, err := s.warnings(ctx, tx, *r, reviewer.ID, n.SubjectKey, 0, now)
+			// The nomination forwarded is not "the same subject elsewhere".
+			warnings, err := s.warnings(ctx, tx, *r, reviewer.ID, n.SubjectKey, n.ID, now)
 			if err != nil {
 				return "", err
 			}

@@ -223,25 +223,28 @@ type Submission struct {
 // exceeded quota and the same subject in an overlapping round are accepted
 // with warnings.
 func (s *Store) Submit(ctx context.Context, sc access.Scope, dossierID, roundID int64) (Submission, error) {
+	// The dossier and the route upward are read before the transaction,
+	// which holds its connection only for the writes (many leaders submit
+	// in the last minute; FreezeTx re-reads the dossier under its guard).
+	d, err := s.Dossiers.Get(ctx, sc, dossierID)
+	if err != nil {
+		return Submission{}, err
+	}
+	du, err := s.Units.Get(ctx, access.System(), d.UnitID)
+	if err != nil {
+		return Submission{}, err
+	}
+	holder, err := s.Units.RoundHolderAbove(ctx, du, dayOf(s.now()))
+	if err != nil {
+		return Submission{}, errs.InvalidField("round_id", errs.MessageOf(err))
+	}
 	var out Submission
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		d, err := s.Dossiers.Get(ctx, sc, dossierID)
-		if err != nil {
-			return err
-		}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.round(ctx, tx, roundID)
 		if err != nil {
 			return errs.InvalidField("round_id", "Không tìm thấy đợt xét chọn.")
 		}
-		du, err := s.Units.Get(ctx, access.System(), d.UnitID)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		holder, err := s.Units.RoundHolderAbove(ctx, du, dayOf(now))
-		if err != nil {
-			return errs.InvalidField("round_id", errs.MessageOf(err))
-		}
 		if holder.ID != r.UnitID {
 			return errs.InvalidField("round_id", "Hồ sơ của "+du.Name+" được gửi lên "+holder.Name+", không phải "+r.UnitName+".")
 		}
@@ -319,9 +322,13 @@ func (s *Store) warnings(ctx context.Context, q database.Querier, r Round, unitI
 			w = append(w, fmt.Sprintf("Vượt chỉ tiêu của đợt: tối đa %d hồ sơ mỗi đơn vị, đây là hồ sơ thứ %d.", r.Quota, n+1))
 		}
 	}
+	// Drafts are not nominations yet, rejected ones are over, and one that
+	// was forwarded up goes on as the nomination above it: none of them is
+	// a second nomination of the subject.
 	rows, err := q.QueryContext(ctx, `SELECT o.name, ou.name FROM nominations n JOIN rounds o ON o.id = n.round_id JOIN units ou ON ou.id = o.unit_id
-		WHERE n.subject_key = $1 AND n.id <> $2 AND n.round_id <> $3 AND n.state <> $4 AND o.submit_from <= $5 AND o.review_until >= $6`,
-		subject, except, r.ID, string(Rejected), r.ReviewUntil, r.SubmitFrom)
+		WHERE n.subject_key = $1 AND n.id <> $2 AND n.round_id <> $3 AND n.state NOT IN ($4, $5) AND n.forwarded_to_id IS NULL
+		AND o.submit_from <= $6 AND o.review_until >= $7`,
+		subject, except, r.ID, string(Rejected), string(Draft), r.ReviewUntil, r.SubmitFrom)
 	if err != nil {
 		return nil, errs.Wrap(err, "selection: duplicates")
 	}
@@ -346,9 +353,22 @@ func (s *Store) Resubmit(ctx context.Context, sc access.Scope, id int64, version
 			return "", err
 		}
 		now := s.now()
+		// The warnings of a submission, again, and a missed deadline for
+		// resubmission (the end of that day in Vietnam).
+		r, err := s.round(ctx, tx, n.RoundID)
+		if err != nil {
+			return "", err
+		}
+		warnings, err := s.warnings(ctx, tx, r, n.SubmittingUnitID, n.SubjectKey, n.ID, now)
+		if err != nil {
+			return "", err
+		}
+		if d := n.ReturnDeadline; d != nil && !now.Before(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, viet.Zone).AddDate(0, 0, 1)) {
+			warnings = append(warnings, "Gửi lại sau hạn nộp lại "+viet.ShortDate(*d)+".")
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE nominations SET version_id = $1, state = $2, decision = '', decision_note = '', return_deadline = NULL,
 			votes_for = 0, votes_against = 0, absent_for = 0, absent_against = 0, decided_at = NULL, submitted_at = $3, submitted_by = $4,
-			version = version + 1, updated_at = $3 WHERE id = $5`, v.ID, string(to), now, nullID(sc.UserID), id)
+			warnings = $5, version = version + 1, updated_at = $3 WHERE id = $6`, v.ID, string(to), now, nullID(sc.UserID), strings.Join(warnings, "\n"), id)
 		if err != nil {
 			return "", errs.Wrap(err, "selection: resubmit")
 		}

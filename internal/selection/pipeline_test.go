@@ -2,6 +2,7 @@ package selection_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 )
@@ -23,6 +25,7 @@ type world struct {
 	db                         *database.DB
 	sel                        *selection.Store
 	dossiers                   *exemplar.Store
+	notes                      *notify.Store
 	so, phong, schoolA, school unit.Unit
 	users                      map[string]access.Scope
 }
@@ -67,7 +70,8 @@ func build(t *testing.T, db *database.DB) *world {
 	person("so.officer", w.so, access.Officer, w.so)
 	person("so.reviewer", w.so, access.Officer, w.so)
 	w.dossiers = &exemplar.Store{DB: db, Files: files.New(db, "", 0)}
-	w.sel = &selection.Store{DB: db, Units: us, Dossiers: w.dossiers, Jobs: &jobs.Queue{DB: db}}
+	w.notes = &notify.Store{DB: db, Jobs: &jobs.Queue{DB: db}}
+	w.sel = &selection.Store{DB: db, Units: us, Dossiers: w.dossiers, Notify: w.notes}
 	return w
 }
 
@@ -211,10 +215,21 @@ func TestPipeline(t *testing.T) {
 		if n.State != selection.Returned || n.DecisionNote != "Bổ sung minh chứng" {
 			t.Fatalf("after release the school sees %s %q", n.State, n.DecisionNote)
 		}
-		var mails int
+		// The school's leader is told, in the app and in the next digest;
+		// nobody is mailed per event.
+		if notes, _, err := w.notes.List(ctx, u["a.leader"], true, 10, 0); err != nil || len(notes) != 1 ||
+			!strings.Contains(notes[0].Title, "Trả lại để bổ sung") || !strings.Contains(notes[0].Body, "Bổ sung minh chứng") ||
+			notes[0].URL != "/nominations/"+strconv.FormatInt(n.ID, 10) {
+			t.Errorf("the school leader's notifications after release: %+v (%v)", notes, err)
+		}
+		if notes, _, _ := w.notes.List(ctx, u["a.staff"], false, 10, 0); len(notes) != 0 {
+			t.Errorf("the school's staff were told: %+v", notes)
+		}
+		var mails, waiting int
 		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail'").Scan(&mails)
-		if mails != 1 {
-			t.Errorf("mails queued on release = %d, want 1 (the school leader)", mails)
+		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE mail AND mailed_at IS NULL").Scan(&waiting)
+		if mails != 0 || waiting != 1 {
+			t.Errorf("on release: %d mails queued, %d notes waiting for the digest; want 0 and 1 (the school leader)", mails, waiting)
 		}
 
 		// The school revises and resubmits: a new version; old scores stay.
@@ -274,6 +289,9 @@ func TestPipeline(t *testing.T) {
 			t.Fatalf("department queue: %+v", queue)
 		}
 		up := queue[0]
+		if strings.Contains(strings.Join(up.Warnings, " "), "trùng thời gian") {
+			t.Errorf("the forwarded nomination warns about the one it came from: %q", up.Warnings)
+		}
 		// At the department, a reviewer from the forwarding office is conflicted.
 		if _, err := w.sel.AssignReviewers(ctx, u["so.officer"], []int64{up.ID}, []int64{u["p.reviewer"].UserID}); err != selection.ErrBulk {
 			t.Errorf("office reviewer judging its own office's nomination at the department: %v", err)

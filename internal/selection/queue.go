@@ -15,22 +15,24 @@ import (
 // Propose puts a dossier forward as a draft nomination into round roundID,
 // for the unit's leader to submit; nothing is frozen yet.
 func (s *Store) Propose(ctx context.Context, sc access.Scope, dossierID, roundID int64) (Nomination, error) {
+	// Reads first, as in Submit: the transaction holds its connection only
+	// for the writes.
+	d, err := s.Dossiers.Get(ctx, sc, dossierID)
+	if err != nil {
+		return Nomination{}, err
+	}
+	du, err := s.unitOf(ctx, d.UnitID)
+	if err != nil {
+		return Nomination{}, err
+	}
+	holder, holderErr := s.Units.RoundHolderAbove(ctx, du, dayOf(s.now()))
 	var out Nomination
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		d, err := s.Dossiers.Get(ctx, sc, dossierID)
-		if err != nil {
-			return err
-		}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.round(ctx, tx, roundID)
 		if err != nil {
 			return errs.InvalidField("round_id", "Không tìm thấy đợt xét chọn.")
 		}
-		du, err := s.unitOf(ctx, d.UnitID)
-		if err != nil {
-			return err
-		}
-		holder, err := s.Units.RoundHolderAbove(ctx, du, dayOf(s.now()))
-		if err != nil || holder.ID != r.UnitID {
+		if holderErr != nil || holder.ID != r.UnitID {
 			return errs.InvalidField("round_id", "Hồ sơ của "+du.Name+" không gửi vào đợt này.")
 		}
 		if _, err := transition(sc, Nomination{SubmittingUnitPath: du.Path, ReviewUnitPath: r.UnitPath}, Propose); err != nil {

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"thidua/internal/access"
 	"thidua/internal/database"
 	"thidua/internal/errs"
+	"thidua/internal/notify"
 	"thidua/internal/viet"
 )
 
@@ -300,32 +302,29 @@ func (s *Store) Release(ctx context.Context, sc access.Scope, roundID int64) (Re
 	return rep, err
 }
 
-// notify mails the leaders and officers of the submitting unit about a
-// released decision, through the background jobs (or the outbox).
+// notify tells the leaders and officers of the submitting unit about a
+// released decision (and those of the dossier's own unit when the
+// nomination came up from below), in the app and in their next daily
+// digest.
 func (s *Store) notify(ctx context.Context, tx *sql.Tx, n Nomination, r Round) error {
-	if s.Jobs == nil {
+	if s.Notify == nil {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT u.email FROM users u JOIN roles ro ON ro.user_id = u.id JOIN units un ON un.id = ro.unit_id
-		WHERE ro.unit_id = $1 AND ro.role IN ($2, $3) AND u.active = $4 AND u.email <> ''`, n.SubmittingUnitID, string(access.Leader), string(access.Officer), true)
-	if err != nil {
-		return errs.Wrap(err, "selection: recipients")
-	}
-	var to []string
-	for rows.Next() {
-		var e string
-		rows.Scan(&e)
-		to = append(to, e)
-	}
-	rows.Close()
-	body := fmt.Sprintf("Kết quả đợt xét chọn “%s” của %s đã được công bố.\n\nHồ sơ: %s — %s\nKết quả: %s\n", r.Name, r.UnitName, n.Title, n.SubjectName, n.Decision.Label())
+	body := fmt.Sprintf("Kết quả đợt xét chọn “%s” của %s đã được công bố.\nHồ sơ: %s — %s\nKết quả: %s", r.Name, r.UnitName, n.Title, n.SubjectName, n.State.Label())
 	if n.Decision == DecideReturn && n.ReturnDeadline != nil {
-		body += fmt.Sprintf("Nội dung cần bổ sung: %s\nHạn nộp lại: %s\n", n.DecisionNote, viet.ShortDate(*n.ReturnDeadline))
+		body += fmt.Sprintf("\nNội dung cần bổ sung: %s\nHạn nộp lại: %s", n.DecisionNote, viet.ShortDate(*n.ReturnDeadline))
 	}
-	for _, addr := range to {
-		if _, err := s.Jobs.MailTx(ctx, tx, addr, "Kết quả xét chọn điển hình: "+n.Title, body); err != nil {
+	note := notify.Note{Title: "Kết quả xét chọn: " + n.Title + " — " + n.State.Label(), Body: body, URL: "/nominations/" + itoa64(n.ID), Mail: true}
+	roles := []access.Role{access.Leader, access.Officer}
+	if _, err := s.Notify.ToUnitTx(ctx, tx, n.SubmittingUnitID, roles, note); err != nil {
+		return err
+	}
+	if n.DossierUnitID != n.SubmittingUnitID {
+		if _, err := s.Notify.ToUnitTx(ctx, tx, n.DossierUnitID, roles, note); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

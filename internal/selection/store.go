@@ -5,7 +5,7 @@ import (
 
 	"thidua/internal/database"
 	"thidua/internal/exemplar"
-	"thidua/internal/jobs"
+	"thidua/internal/notify"
 	"thidua/internal/unit"
 )
 
@@ -16,7 +16,7 @@ type Store struct {
 	DB       *database.DB
 	Units    *unit.Store
 	Dossiers *exemplar.Store
-	Jobs     *jobs.Queue      // mail to submitters on release; nil: no mail
+	Notify   *notify.Store    // released decisions and deadline reminders; nil: nobody is told
 	Now      func() time.Time // the clock; nil: time.Now
 }
 

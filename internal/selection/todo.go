@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"thidua/internal/access"
 	"thidua/internal/database"
@@ -19,7 +20,7 @@ import (
 type Todos struct {
 	Returned []Nomination   // returned for revision, submitted by the caller's units
 	Drafts   []Nomination   // proposed by staff, waiting for the caller's submission as leader
-	Pending  []PendingRound // rounds the caller runs as officer with decisions waiting for release or submissions waiting for reviewers
+	Pending  []PendingRound // rounds the caller runs as officer with submissions waiting for reviewers, decisions for release, selections to forward
 }
 
 // PendingRound is a round with work waiting for its officer.
@@ -27,6 +28,97 @@ type PendingRound struct {
 	Round      Round
 	Pending    int // decisions recorded, not yet released
 	Unassigned int // submitted, no reviewer assigned yet
+	Selected   int // selected, not forwarded up (rounds reviewed in the last ForwardWithin only)
+}
+
+// ForwardWithin is how long after a round's review deadline its selected
+// nominations still count as waiting to be forwarded: about a quarter and a
+// half, the time for the next level's round to open and close.
+const ForwardWithin = 135 * 24 * time.Hour
+
+// pendingRounds counts, per round held by units, the submissions without
+// reviewers, the decisions waiting for release and the recent selections
+// not forwarded yet; rounds are picked first so that the nominations are
+// read through their (round_id, state) index.
+func (s *Store) pendingRounds(ctx context.Context, units []any, limit int) ([]PendingRound, error) {
+	rounds, err := s.roundIDs(ctx, "unit_id IN ("+database.Placeholders(1, len(units))+")", units...)
+	if err != nil || len(rounds) == 0 {
+		return nil, err
+	}
+	byRound := map[int64]*PendingRound{}
+	get := func(id int64) *PendingRound {
+		if byRound[id] == nil {
+			byRound[id] = &PendingRound{Round: Round{ID: id}}
+		}
+		return byRound[id]
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.round_id,
+		SUM(CASE WHEN n.state = $1 AND n.decision <> '' THEN 1 ELSE 0 END), SUM(CASE WHEN n.state = $2 THEN 1 ELSE 0 END)
+		FROM nominations n WHERE n.state IN ($1, $2) AND n.round_id IN (`+database.Placeholders(3, len(rounds))+`)
+		GROUP BY n.round_id`, append([]any{string(UnderReview), string(Submitted)}, rounds...)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "selection: pending rounds")
+	}
+	for rows.Next() {
+		var id int64
+		var pending, unassigned int
+		if err := rows.Scan(&id, &pending, &unassigned); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "selection: scan pending")
+		}
+		if pending+unassigned > 0 {
+			c := get(id)
+			c.Pending, c.Unassigned = pending, unassigned
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "selection: pending rounds")
+	}
+	recent, err := s.roundIDs(ctx, "review_until >= $1 AND unit_id IN ("+database.Placeholders(2, len(units))+")",
+		append([]any{s.now().Add(-ForwardWithin)}, units...)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(recent) > 0 {
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT n.round_id, COUNT(*) FROM nominations n
+			WHERE n.state = $1 AND n.forwarded_to_id IS NULL AND n.round_id IN (`+database.Placeholders(2, len(recent))+`) GROUP BY n.round_id`,
+			append([]any{string(Selected)}, recent...)...)
+		if err != nil {
+			return nil, errs.Wrap(err, "selection: selected to forward")
+		}
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, errs.Wrap(err, "selection: scan selected")
+			}
+			get(id).Selected = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Wrap(err, "selection: selected to forward")
+		}
+	}
+	ids := make([]int64, 0, len(byRound))
+	for id := range byRound {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return int(b - a) }) // the newest rounds first, when there are more than limit
+	var out []PendingRound
+	for _, id := range ids {
+		if len(out) >= limit {
+			break
+		}
+		c := *byRound[id]
+		if c.Round, err = s.round(ctx, s.DB.R, id); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Round.ReviewUntil.Before(out[j].Round.ReviewUntil) })
+	return out, nil
 }
 
 // grantUnits returns the units where the caller holds one of roles directly.
@@ -66,38 +158,9 @@ func (s *Store) Todos(ctx context.Context, sc access.Scope, limit int) (Todos, e
 		}
 	}
 	if units := grantUnits(sc, access.Officer); len(units) > 0 {
-		args := append([]any{string(UnderReview), string(Submitted)}, units...)
-		rows, err := s.DB.R.QueryContext(ctx, `SELECT n.round_id,
-			SUM(CASE WHEN n.state = $1 AND n.decision <> '' THEN 1 ELSE 0 END), SUM(CASE WHEN n.state = $2 THEN 1 ELSE 0 END)
-			FROM nominations n JOIN rounds r ON r.id = n.round_id
-			WHERE (n.state = $2 OR n.state = $1 AND n.decision <> '') AND r.unit_id IN (`+database.Placeholders(3, len(units))+`)
-			GROUP BY n.round_id ORDER BY n.round_id`, args...)
-		if err != nil {
-			return t, errs.Wrap(err, "selection: pending rounds")
+		if t.Pending, err = s.pendingRounds(ctx, units, limit); err != nil {
+			return t, err
 		}
-		var counts []PendingRound
-		for rows.Next() {
-			var c PendingRound
-			if err := rows.Scan(&c.Round.ID, &c.Pending, &c.Unassigned); err != nil {
-				rows.Close()
-				return t, errs.Wrap(err, "selection: scan pending")
-			}
-			counts = append(counts, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return t, errs.Wrap(err, "selection: pending rounds")
-		}
-		for _, c := range counts {
-			if len(t.Pending) >= limit {
-				break
-			}
-			if c.Round, err = s.round(ctx, s.DB.R, c.Round.ID); err != nil {
-				return t, err
-			}
-			t.Pending = append(t.Pending, c)
-		}
-		sort.SliceStable(t.Pending, func(i, j int) bool { return t.Pending[i].Round.ReviewUntil.Before(t.Pending[j].Round.ReviewUntil) })
 	}
 	return t, nil
 }

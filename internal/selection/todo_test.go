@@ -116,6 +116,33 @@ func TestTodosCandidatesAndReview(t *testing.T) {
 				t.Errorf("%s: to-dos after release = %+v", who, td)
 			}
 		}
+
+		// Resubmitted and selected: the office's officer is asked to forward
+		// it while it is not; once forwarded, no more.
+		n = must(w.sel.Nomination(ctx, u["a.leader"], n.ID))
+		n = must(w.sel.Resubmit(ctx, u["a.leader"], n.ID, n.Version))
+		must(w.sel.AssignReviewers(ctx, u["p.officer"], []int64{n.ID}, []int64{u["p.reviewer"].UserID}))
+		n = must(w.sel.Nomination(ctx, u["p.officer"], n.ID))
+		must(w.sel.Decide(ctx, u["p.officer"], n.ID, n.Version, selection.DecisionInput{VotesFor: 5}))
+		must(w.sel.Release(ctx, u["p.officer"], q3.ID))
+		td = must(w.sel.Todos(ctx, u["p.officer"], 10))
+		if len(td.Pending) != 1 || td.Pending[0].Selected != 1 || td.Pending[0].Pending+td.Pending[0].Unassigned != 0 {
+			t.Errorf("officer's rounds with selections to forward = %+v", td.Pending)
+		}
+		w.round(t, u["so.officer"], w.so, "Quý III/2026 – toàn ngành", 0, now.Add(-time.Hour))
+		must(w.sel.Forward(ctx, u["p.officer"], []int64{n.ID}, 0))
+		td = must(w.sel.Todos(ctx, u["p.officer"], 10))
+		if len(td.Pending) != 0 {
+			t.Errorf("officer's pending rounds after forwarding = %+v", td.Pending)
+		}
+		// An old round's selections are history, not a to-do.
+		w.sel.Now = func() time.Time { return now.Add(selection.ForwardWithin + 30*24*time.Hour) }
+		if _, err := db.W.ExecContext(ctx, "UPDATE nominations SET forwarded_to_id = NULL WHERE id = $1", n.ID); err != nil {
+			t.Fatal(err)
+		}
+		if td := must(w.sel.Todos(ctx, u["p.officer"], 10)); len(td.Pending) != 0 {
+			t.Errorf("a selection of a round reviewed months ago is a to-do: %+v", td.Pending)
+		}
 	})
 }
 

@@ -647,7 +647,7 @@ func TestCalendarRemindersRegistered(t *testing.T) {
 	if err := e.db.R.QueryRow("SELECT run_at FROM jobs WHERE kind = 'calendar-reminders'").Scan(&runAt); err != nil {
 		t.Fatalf("no calendar-reminders job: %v", err)
 	}
-	if want := time.Date(2026, 9, 1, 7, 0, 0, 0, viet.Zone); !runAt.Equal(want) {
+	if want := time.Date(2026, 9, 1, 6, 30, 0, 0, viet.Zone); !runAt.Equal(want) {
 		t.Errorf("queued for %v, want %v", runAt, want)
 	}
 	for {

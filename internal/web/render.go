@@ -162,6 +162,7 @@ type page struct {
 	Errors  map[string]string // per-field messages
 	Form    url.Values        // submitted values, to re-display
 	Data    any
+	Unread  int // the caller's unread notifications (the bell)
 }
 
 // Can reports whether the caller holds any of roles anywhere (for menus).
@@ -192,6 +193,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Sess = sessionOf(r)
 	if p.Sess != nil {
 		p.CSRF = p.Sess.CSRF
+		p.Unread = s.unreadCount(r)
 	}
 	if p.Flash == "" {
 		p.Flash = takeFlash(w, r)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"thidua/internal/access"
 	"thidua/internal/exemplar"
 	"thidua/internal/selection"
 	"thidua/internal/viet"
@@ -116,6 +117,18 @@ func (s *Server) selectionTodos(r *http.Request) []todo {
 		if p.Pending > 0 {
 			out = append(out, todo{fmt.Sprintf("Công bố kết quả đợt %s: %d quyết định của hội đồng đang chờ công bố.", p.Round.Name, p.Pending),
 				link("rounds", p.Round.ID)})
+		}
+		if p.Selected > 0 {
+			// Only while a round above takes submissions.
+			u, err := s.units.Get(ctx, access.System(), p.Round.UnitID)
+			if err != nil {
+				continue
+			}
+			if holder, up, err := s.sel.TargetRounds(ctx, u, time.Now()); err == nil && len(up) > 0 {
+				out = append(out, todo{fmt.Sprintf("Giới thiệu %d hồ sơ được chọn của đợt %s lên %s (đợt %s nhận hồ sơ đến %s).",
+					p.Selected, p.Round.Name, holder.Display(), up[0].Name, viet.DateTime(up[0].SubmitUntil)),
+					link("rounds", p.Round.ID) + "?state=" + string(selection.Selected)})
+			}
 		}
 	}
 	return out

@@ -52,9 +52,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/jobs/{id}/retry", LoggedIn, "Chạy lại tác vụ", s.jobRetry)
 	s.handle("GET /admin/outbox", LoggedIn, "Hộp thư đi", s.outboxList)
 
-	s.registerDossiers() // dossiers.go: exemplar dossiers, versions, profile, honours
-	s.registerRounds()   // rounds.go: rounds, nominations, scoring, decisions
-	s.registerCalendar() // calendar.go: month and agenda views, key dates, ICS feeds
+	s.registerDossiers()      // dossiers.go: exemplar dossiers, versions, profile, honours
+	s.registerRounds()        // rounds.go: rounds, nominations, scoring, decisions
+	s.registerNotifications() // notifications.go: the bell's page and its API
+	s.registerCalendar()      // calendar.go: month and agenda views, key dates, ICS feeds
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

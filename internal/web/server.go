@@ -40,6 +40,7 @@ type Server struct {
 	jobs     *jobs.Queue
 	dossiers *exemplar.Store
 	sel      *selection.Store
+	notes    *notify.Store
 	keyDates *calendar.KeyDates
 	feeds    *calendar.Feeds
 	cal      *calendar.Service
@@ -92,14 +93,14 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 		tmpl:     mustTemplates(),
 	}
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
-	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
+	s.notes = &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL}
+	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Notify: s.notes}
 	s.keyDates = &calendar.KeyDates{DB: db, Units: s.units}
 	s.feeds = &calendar.Feeds{DB: db, Units: s.units}
-	s.cal = &calendar.Service{Units: s.units, Log: log, Notify: &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL},
-		// Calendar sources. INTEGRATOR: append s.sel (selection.Store.Events)
-		// and the plan and activity stores here, and every DueSource (plan
-		// compliance, report deadlines…) to DueSources.
-		Sources:    []calendar.Source{s.keyDates},
+	s.cal = &calendar.Service{Units: s.units, Log: log, Notify: s.notes,
+		// Calendar sources: every domain's dated things, and the open
+		// deadlines the reminder job reminds units of.
+		Sources:    []calendar.Source{s.keyDates, s.sel},
 		DueSources: []calendar.DueSource{},
 	}
 	s.m = newMetrics(db)
@@ -112,7 +113,10 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 // periodic tasks (reminders, digests; see jobs.Runner.Every and Daily).
 // Each domain adds its own line here.
 func (s *Server) RegisterJobs(r *jobs.Runner) {
-	r.Daily("calendar-reminders", 7*time.Hour, viet.Zone, s.cal.RemindJob) // reminders before deadlines
+	// The reminders run before the 07:00 digest, so that the day's digest mail carries them.
+	r.Daily("calendar-reminders", 6*time.Hour+30*time.Minute, viet.Zone, s.cal.RemindJob) // calendar: reminders before deadlines units must meet
+	r.Every(selection.KindReminders, time.Hour, s.sel.RemindJob)                          // selection: reminders before the pipeline's deadlines
+	r.Daily(notify.KindDigest, 7*time.Hour, viet.Zone, s.notes.DigestJob)                 // notify: one digest mail a day per user, at 07:00
 }
 
 // Routes returns every registered route, sorted.
