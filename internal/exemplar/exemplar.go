@@ -15,8 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"thidua/internal/errs"
 	"thidua/internal/viet"
 )
@@ -340,28 +338,8 @@ func (in *Input) Normalize() {
 	}
 }
 
-// text is the stored form of multi-line text: NFC, Unix line breaks, no
-// trailing spaces, at most one blank line in a row, trimmed.
-func text(s string) string {
-	s = norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
-	blank := 0
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t\u00a0")
-		if strings.TrimSpace(l) == "" {
-			blank++
-			if blank > 1 {
-				continue
-			}
-			l = ""
-		} else {
-			blank = 0
-		}
-		out = append(out, l)
-	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
-}
+// text is the stored form of multi-line text (see viet.Text).
+func text(s string) string { return viet.Text(s) }
 
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
