@@ -102,6 +102,9 @@ func (s *Store) Suggest(ctx context.Context, sc access.Scope, unitID, basedOnID,
 			in.MovementIDs = append(in.MovementIDs, m.ID)
 		}
 		in.Recipients = []string{parent.UnitName + " (để báo cáo);", "Lưu: VT."}
+		if in.Place == "" {
+			in.Place = parent.Place // a school usually writes its office's place
+		}
 	}
 	return in, nil
 }
