@@ -59,13 +59,13 @@ func TestSignerLines(t *testing.T) {
 func TestAbbreviationAndNumbers(t *testing.T) {
 	for name, want := range map[string]string{
 		"Phòng Giáo dục và Đào tạo thành phố Thuận An": "PGDĐT",
-		"Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh":  "SGDĐT",
-		"Phòng Văn hóa - Xã hội phường Lái Thiêu":       "VHXH",
-		"Phường Lái Thiêu":                              "UBND",
-		"Trường Tiểu học Lái Thiêu":                     "THLT",
-		"Trường THCS Nguyễn Trường Tộ":                  "THCSNTT",
-		"Trường TH&THCS An Sơn":                         "THTHCSAS",
-		"Trường Mầm non Hoa Sen":                        "MNHS",
+		"Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh": "SGDĐT",
+		"Phòng Văn hóa - Xã hội phường Lái Thiêu":      "VHXH",
+		"Phường Lái Thiêu":             "UBND",
+		"Trường Tiểu học Lái Thiêu":    "THLT",
+		"Trường THCS Nguyễn Trường Tộ": "THCSNTT",
+		"Trường TH&THCS An Sơn":        "THTHCSAS",
+		"Trường Mầm non Hoa Sen":       "MNHS",
 	} {
 		if got := Abbreviation(name); got != want {
 			t.Errorf("Abbreviation(%q) = %q, want %q", name, got, want)
