@@ -411,6 +411,14 @@ func uniqueIDs(ids []int64) []int64 {
 // digits in parts joined by "-", "&" or ".": KH-PGDĐT, KH-UBND, KH-TH&THCS.
 var symbolPattern = regexp.MustCompile(`^[\p{L}\d]+([-&.][\p{L}\d]+)*$`)
 
+// Validate adds to f the problems of the input on its own (the store also
+// checks its links against the database), for a form that found problems of
+// its own and wants to show them all at once. It normalizes in first.
+func (in *Input) Validate(f errs.Fields) {
+	in.Normalize()
+	in.validate(f)
+}
+
 // validate checks what a draft needs to be saved at all; what issuing
 // needs is checked by Complete.
 func (in Input) validate(f errs.Fields) {

@@ -216,8 +216,8 @@ func (s *Store) draft(ctx context.Context, q database.Querier, sc access.Scope, 
 	if err != nil {
 		return Plan{}, err
 	}
-	if !canRead(sc, p.UnitPath, p.Status) {
-		return Plan{}, errs.ErrNotFound
+	if !sc.CanRead(p.UnitPath) {
+		return Plan{}, errs.ErrNotFound // a unit below reads an issued plan, never changes it
 	}
 	if !p.CanWrite(sc) {
 		return Plan{}, errs.ErrForbidden

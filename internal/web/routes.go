@@ -52,8 +52,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/jobs/{id}/retry", LoggedIn, "Chạy lại tác vụ", s.jobRetry)
 	s.handle("GET /admin/outbox", LoggedIn, "Hộp thư đi", s.outboxList)
 
-	s.registerDossiers() // dossiers.go: exemplar dossiers, versions, profile, honours
-	s.registerRounds()   // rounds.go: rounds, nominations, scoring, decisions
+	s.registerDossiers()  // dossiers.go: exemplar dossiers, versions, profile, honours
+	s.registerRounds()    // rounds.go: rounds, nominations, scoring, decisions
+	s.registerMovements() // movements.go: movements and campaigns
+	s.registerPlans()     // plans.go: plans, compliance, reminders
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

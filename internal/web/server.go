@@ -17,6 +17,9 @@ import (
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/movement"
+	"thidua/internal/notify"
+	"thidua/internal/plan"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 )
@@ -37,8 +40,11 @@ type Server struct {
 	jobs     *jobs.Queue
 	dossiers *exemplar.Store
 	sel      *selection.Store
-	log      *slog.Logger
-	opt      Options
+	// movements and plans: movements.go, plans.go.
+	movements *movement.Store
+	plans     *plan.Store
+	log       *slog.Logger
+	opt       Options
 
 	mux    *http.ServeMux
 	routes []Route
@@ -86,6 +92,8 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	}
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
 	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
+	s.movements = &movement.Store{DB: db}
+	s.plans = &plan.Store{DB: db, Notify: &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL}}
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s
