@@ -28,6 +28,11 @@ const movementSelect = `SELECT m.id, m.unit_id, u.name, u.path, m.name, m.author
 
 type scanner interface{ Scan(dest ...any) error }
 
+// reads reports whether the caller reads movements: any logged-in user, or
+// a scope holding roles (background work, the demo loader); not the
+// anonymous public, which the portal serves through Current.
+func reads(sc access.Scope) bool { return sc.LoggedIn() || len(sc.Grants) > 0 }
+
 func scanMovement(s scanner) (Movement, error) {
 	var m Movement
 	var ends sql.NullTime
@@ -76,7 +81,7 @@ func (s *Store) get(ctx context.Context, q database.Querier, id int64) (Movement
 
 // Get returns a movement; every logged-in user reads every movement.
 func (s *Store) Get(ctx context.Context, sc access.Scope, id int64) (Movement, error) {
-	if !sc.LoggedIn() {
+	if !reads(sc) {
 		return Movement{}, errs.ErrNotFound
 	}
 	return s.get(ctx, s.DB.R, id)
@@ -100,7 +105,7 @@ func likeEscape(s string) string {
 // List returns the movements matching f, ongoing first, then the most
 // recently launched, and how many match in all.
 func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) ([]Movement, int, error) {
-	if !sc.LoggedIn() {
+	if !reads(sc) {
 		return nil, 0, nil
 	}
 	var where []string
@@ -321,7 +326,7 @@ func (s *Store) campaign(ctx context.Context, q database.Querier, id int64) (Cam
 
 // Campaign returns a campaign; every logged-in user reads every campaign.
 func (s *Store) Campaign(ctx context.Context, sc access.Scope, id int64) (Campaign, error) {
-	if !sc.LoggedIn() {
+	if !reads(sc) {
 		return Campaign{}, errs.ErrNotFound
 	}
 	return s.campaign(ctx, s.DB.R, id)
@@ -343,7 +348,7 @@ func (s *Store) CreateCampaign(ctx context.Context, sc access.Scope, movementID 
 		if err != nil {
 			return err
 		}
-		if !sc.LoggedIn() {
+		if !reads(sc) {
 			return errs.ErrNotFound
 		}
 		if in.UnitID == 0 {
