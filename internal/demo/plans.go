@@ -248,8 +248,8 @@ func (l *plans) history() {
 	for i, s := range schools {
 		switch i % 10 {
 		case 3, 8: // late
-			l.clock = time.Date(2020, 12, 4+i%5, 9, 0, 0, 0, viet.Zone)
-			l.implement(thuanAn, s.Code, 60+i, utc(2020, 12, 4+i%5), principal(i), false, nil)
+			l.clock = time.Date(2020, 12, 1+i%9, 9, 0, 0, 0, viet.Zone)
+			l.implement(thuanAn, s.Code, 60+i, utc(2020, 12, 1+i%9), principal(i), false, nil)
 		case 6: // missing
 		default:
 			on := utc(2020, 11, 16+i%12)

@@ -53,6 +53,7 @@ type Row struct {
 	Plan       *Ref // the unit's plan based on this one (its earliest issued), nil when missing
 	DaysLate   int  // days after the deadline it was issued, or (missing) that have passed since it
 	Drafts     int  // drafts of such a plan at the unit, not yet issued
+	Closed     bool // the unit has ended (a unit of an old tree): nobody to remind
 	RemindedAt *time.Time
 	Reminders  int
 }
@@ -73,6 +74,7 @@ type Compliance struct {
 	Overdue  bool // the deadline has passed
 	Total    int
 	Counts   map[State]int
+	Open     int   // units still missing that have not ended: whom a reminder reaches
 	Matched  int   // rows matching the filter, before paging
 	Rows     []Row // the page
 }
@@ -106,7 +108,7 @@ func (s *Store) Compliance(ctx context.Context, sc access.Scope, id int64, f Com
 	out := Compliance{Plan: ref, Deadline: day(requireBy.Time.UTC()), Counts: map[State]int{}}
 	today := s.today()
 	out.Overdue = today.After(out.Deadline)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.unit_id, u.name, u.path, r.reminded_at, r.reminders,
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.unit_id, u.name, u.path, u.valid_to, r.reminded_at, r.reminders,
 		COALESCE(c.id, 0), COALESCE(c.status, ''), COALESCE(c.number, 0), COALESCE(c.symbol, ''), c.doc_date, COALESCE(c.title, '')
 		FROM plan_requirements r JOIN units u ON u.id = r.unit_id
 		LEFT JOIN plans c ON c.unit_id = r.unit_id AND c.based_lineage = $2
@@ -118,9 +120,9 @@ func (s *Store) Compliance(ctx context.Context, sc access.Scope, id int64, f Com
 	var all []Row
 	for rows.Next() {
 		var r Row
-		var reminded, cdate sql.NullTime
+		var validTo, reminded, cdate sql.NullTime
 		var c Ref
-		if err := rows.Scan(&r.Unit.ID, &r.Unit.Name, &r.Unit.Path, &reminded, &r.Reminders,
+		if err := rows.Scan(&r.Unit.ID, &r.Unit.Name, &r.Unit.Path, &validTo, &reminded, &r.Reminders,
 			&c.ID, &c.Status, &c.Number, &c.Symbol, &cdate, &c.Title); err != nil {
 			return Compliance{}, errs.Wrap(err, "plan: scan compliance")
 		}
@@ -128,6 +130,7 @@ func (s *Store) Compliance(ctx context.Context, sc access.Scope, id int64, f Com
 			t := reminded.Time.UTC()
 			r.RemindedAt = &t
 		}
+		r.Closed = validTo.Valid && day(validTo.Time.UTC()).Before(today)
 		if n := len(all); n == 0 || all[n-1].Unit.ID != r.Unit.ID {
 			r.State = Missing
 			all = append(all, r)
@@ -165,6 +168,9 @@ func (s *Store) Compliance(ctx context.Context, sc access.Scope, id int64, f Com
 		}
 		out.Counts[r.State]++
 		out.Total++
+		if r.State == Missing && !r.Closed {
+			out.Open++
+		}
 		if f.State != "" && r.State != f.State || !matches(viet.Fold(r.Unit.Name), words) {
 			continue
 		}
@@ -191,7 +197,8 @@ func matches(folded string, words []string) bool {
 
 // RemindReport says what a reminder did.
 type RemindReport struct {
-	Units    int      // units that have not issued their plan
+	Units    int      // open units that have not issued their plan
+	Closed   int      // units that have not either, but have ended since
 	Notified int      // leaders told for the first time today
 	Already  int      // units whose leaders were already reminded today
 	NoLeader []string // units with no active leader account, named
@@ -230,6 +237,9 @@ func (s *Store) Remind(ctx context.Context, sc access.Scope, id int64) (RemindRe
 	if len(table.Rows) == 0 {
 		return rep, errs.E(errs.Invalid, "Tất cả các đơn vị đã ban hành kế hoạch; không có đơn vị nào cần nhắc.")
 	}
+	if table.Open == 0 {
+		return rep, errs.E(errs.Invalid, "Các đơn vị chưa ban hành kế hoạch đều đã kết thúc hoạt động; không còn đơn vị nào để nhắc.")
+	}
 	today := s.today()
 	when := "trước ngày " + viet.ShortDate(table.Deadline)
 	if table.Overdue {
@@ -239,6 +249,10 @@ func (s *Store) Remind(ctx context.Context, sc access.Scope, id int64) (RemindRe
 		now := database.Now()
 		var reminded []string
 		for _, r := range table.Rows {
+			if r.Closed {
+				rep.Closed++
+				continue
+			}
 			rep.Units++
 			note := notify.Note{
 				Title: "Nhắc ban hành kế hoạch thực hiện Kế hoạch số " + p.NumberSymbol(),
@@ -275,7 +289,7 @@ func (s *Store) Remind(ctx context.Context, sc access.Scope, id int64) (RemindRe
 		return audit.Record(ctx, tx, audit.Change{Scope: sc, UnitID: p.UnitID, UnitPath: p.UnitPath, Action: "remind", ObjectType: "plan",
 			ObjectID: p.ID, Summary: fmt.Sprintf("Nhắc %d đơn vị chưa ban hành kế hoạch thực hiện Kế hoạch số %s (%d người nhận mới)",
 				rep.Units, p.NumberSymbol(), rep.Notified),
-			After: map[string]any{"reminded": reminded, "already_today": rep.Already, "no_leader": rep.NoLeader}})
+			After: map[string]any{"reminded": reminded, "already_today": rep.Already, "no_leader": rep.NoLeader, "closed": rep.Closed}})
 	})
 	return rep, err
 }

@@ -532,3 +532,39 @@ func TestMovementsLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestRemindSkipsClosedUnits: a required unit that has ended since (a unit
+// of an old tree) is shown as closed and never reminded.
+func TestRemindSkipsClosedUnits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		in := full(w.office, 30, "KH-PGDĐT", date(2026, 11, 2))
+		in.Require, in.RequireBy = plan.RequireChildren, date(2026, 11, 15)
+		p := w.mustIssue(w.officer, w.mustCreate(w.officer, in))
+		if _, err := db.W.ExecContext(ctx, "UPDATE units SET valid_to = $1 WHERE id IN ($2, $3)", *date(2026, 11, 16), w.a.ID, w.b.ID); err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.s.Compliance(ctx, w.officer, p.ID, plan.ComplianceFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := 0
+		for _, r := range c.Rows {
+			if r.Closed {
+				closed++
+			}
+		}
+		if closed != 2 || c.Open != 1 || c.Counts[plan.Missing] != 3 {
+			t.Errorf("closed %d, open %d, counts %v", closed, c.Open, c.Counts)
+		}
+		rep, err := w.s.Remind(ctx, w.officer, p.ID)
+		if err != nil || rep.Units != 1 || rep.Closed != 2 || rep.Notified != 1 {
+			t.Errorf("reminder = %+v, %v", rep, err)
+		}
+		db.W.ExecContext(ctx, "UPDATE units SET valid_to = $1 WHERE id = $2", *date(2026, 11, 16), w.c.ID)
+		if _, err := w.s.Remind(ctx, w.officer, p.ID); !errs.Is(err, errs.Invalid) {
+			t.Errorf("reminder with every missing unit closed: %v", err)
+		}
+	})
+}

@@ -57,6 +57,12 @@ func init() {
 		return r.Label()
 	}
 	funcs["plNo"] = func(r *plan.Ref) string { return plan.NumberSymbol(r.Number, r.Symbol) }
+	funcs["plLate"] = func(days int) string {
+		if days > 60 {
+			return "đã quá hạn"
+		}
+		return "quá hạn " + strconv.Itoa(days) + " ngày"
+	}
 	funcs["plLeft"] = func(d time.Time) string { return daysLeft(d, dayIn(time.Now())) }
 }
 
@@ -69,6 +75,8 @@ func daysLeft(deadline, today time.Time) string {
 		return "còn " + strconv.Itoa(n) + " ngày"
 	case n == 0:
 		return "hạn là hôm nay"
+	case n < -60:
+		return "đã quá hạn"
 	}
 	return "quá hạn " + strconv.Itoa(-n) + " ngày"
 }
@@ -567,7 +575,7 @@ func (s *Server) planCompliance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := complianceData{P: p, C: c, States: plan.States, Query: q, Page: pg.With(c.Matched, r), Counts: stateCounts(c),
-		CanRemind: p.CanWrite(sc) && !p.Superseded() && c.Counts[plan.Missing] > 0}
+		CanRemind: p.CanWrite(sc) && !p.Superseded() && c.Open > 0}
 	s.render(w, r, http.StatusOK, "plan_compliance", &page{Title: "Theo dõi ban hành kế hoạch thực hiện Kế hoạch số " + p.NumberSymbol(),
 		Section: "plans", Data: d})
 }
@@ -595,6 +603,9 @@ func remindSummary(rep plan.RemindReport) string {
 	msg := fmt.Sprintf("Đã nhắc %d đơn vị chưa ban hành kế hoạch: %d lãnh đạo đơn vị nhận được thông báo.", rep.Units, rep.Notified)
 	if rep.Already > 0 {
 		msg += fmt.Sprintf(" %d đơn vị đã được nhắc trong hôm nay nên không nhắc lại.", rep.Already)
+	}
+	if rep.Closed > 0 {
+		msg += fmt.Sprintf(" %d đơn vị đã kết thúc hoạt động nên không nhắc.", rep.Closed)
 	}
 	if n := len(rep.NoLeader); n > 0 {
 		names := rep.NoLeader

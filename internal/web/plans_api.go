@@ -308,6 +308,7 @@ type complianceRowJSON struct {
 	Plan       *planRefJSON `json:"plan"`
 	DaysLate   int          `json:"days_late"`
 	Drafts     int          `json:"drafts"`
+	Closed     bool         `json:"closed"`
 	RemindedAt *time.Time   `json:"reminded_at"`
 	Reminders  int          `json:"reminders"`
 }
@@ -318,6 +319,7 @@ type complianceJSON struct {
 	Overdue  bool                `json:"overdue"`
 	Counts   map[string]int      `json:"counts"`
 	Total    int                 `json:"total"`
+	Open     int                 `json:"open_missing"`
 	Matched  int                 `json:"matched"`
 	Items    []complianceRowJSON `json:"items"`
 }
@@ -341,13 +343,13 @@ func (s *Server) apiPlanCompliance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := complianceJSON{Plan: *toPlanRefJSON(&c.Plan), Deadline: c.Deadline.Format("2006-01-02"), Overdue: c.Overdue, Counts: map[string]int{},
-		Total: c.Total, Matched: c.Matched, Items: []complianceRowJSON{}}
+		Total: c.Total, Open: c.Open, Matched: c.Matched, Items: []complianceRowJSON{}}
 	for _, st := range plan.States {
 		out.Counts[string(st)] = c.Counts[st]
 	}
 	for _, row := range c.Rows {
 		out.Items = append(out.Items, complianceRowJSON{UnitID: row.Unit.ID, UnitName: row.Unit.Name, State: string(row.State),
-			StateLabel: row.State.Label(), Plan: toPlanRefJSON(row.Plan), DaysLate: row.DaysLate, Drafts: row.Drafts,
+			StateLabel: row.State.Label(), Plan: toPlanRefJSON(row.Plan), DaysLate: row.DaysLate, Drafts: row.Drafts, Closed: row.Closed,
 			RemindedAt: row.RemindedAt, Reminders: row.Reminders})
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -355,6 +357,7 @@ func (s *Server) apiPlanCompliance(w http.ResponseWriter, r *http.Request) {
 
 type remindJSON struct {
 	Units    int      `json:"units"`
+	Closed   int      `json:"closed"`
 	Notified int      `json:"notified"`
 	Already  int      `json:"already_today"`
 	NoLeader []string `json:"no_leader"`
@@ -372,7 +375,7 @@ func (s *Server) apiPlanRemind(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, remindJSON{Units: rep.Units, Notified: rep.Notified, Already: rep.Already, NoLeader: orEmpty(rep.NoLeader),
+	writeJSON(w, http.StatusOK, remindJSON{Units: rep.Units, Closed: rep.Closed, Notified: rep.Notified, Already: rep.Already, NoLeader: orEmpty(rep.NoLeader),
 		Message: remindSummary(rep)})
 }
 
@@ -429,11 +432,12 @@ func init() {
 			"require": enum(modes...), "require_by": date, "require_unit_ids": map[string]any{"type": "array", "items": integ, "description": "Khi require là custom"}},
 			"title"),
 		"ComplianceRow": obj(map[string]any{"unit_id": integ, "unit_name": str, "state": states, "state_label": str, "plan": nullRef,
-			"days_late": integ, "drafts": integ, "reminded_at": stamp, "reminders": integ}),
+			"days_late": integ, "drafts": integ, "closed": boolean, "reminded_at": stamp, "reminders": integ}),
 		"Compliance": obj(map[string]any{"plan": ref("PlanRef"), "deadline": date, "overdue": boolean,
-			"counts": obj(map[string]any{"on_time": integ, "late": integ, "missing": integ}), "total": integ, "matched": integ,
+			"counts": obj(map[string]any{"on_time": integ, "late": integ, "missing": integ}), "total": integ,
+			"open_missing": map[string]any{"type": "integer", "description": "Đơn vị chưa ban hành và còn hoạt động (được nhắc)"}, "matched": integ,
 			"items": map[string]any{"type": "array", "items": ref("ComplianceRow")}}),
-		"RemindReport": obj(map[string]any{"units": integ, "notified": integ, "already_today": integ, "no_leader": strs, "message": str}),
+		"RemindReport": obj(map[string]any{"units": integ, "closed": integ, "notified": integ, "already_today": integ, "no_leader": strs, "message": str}),
 	} {
 		apiSchemas[k] = v
 	}
