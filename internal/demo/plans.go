@@ -341,8 +341,9 @@ func (l *plans) current() {
 	// issued; Thuận Giao has a draft; Bình Hòa and Thuận An nothing yet.
 	on := today.AddDate(0, 0, -20)
 	l.clock = time.Date(on.Year(), on.Month(), on.Day(), 9, 0, 0, 0, viet.Zone)
+	// Invented numbers, as far into the year as the date is.
 	next := func(code string, on time.Time) int {
-		return must(l.plans.NextNumber(l.ctx, l.unit(code).ID, on.Year()))
+		return must(l.plans.NextNumber(l.ctx, l.unit(code).ID, on.Year())) + 20 + on.YearDay()/3
 	}
 	ltPlan := l.implement(dept, "HCM-LT-VHXH", next("HCM-LT-VHXH", on), on, vhxhSigner(vhxhHeads["LT"]), false, ptr(today.AddDate(0, 0, 14)))
 	on = today.AddDate(0, 0, -3)

@@ -246,7 +246,7 @@ func (s *Store) Remind(ctx context.Context, sc access.Scope, id int64) (RemindRe
 		when = "(đã quá hạn ngày " + viet.ShortDate(table.Deadline) + ")"
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		now := database.Now()
+		now := s.now().UTC().Truncate(time.Microsecond) // the store's clock, as the dedupe key's day
 		var reminded []string
 		for _, r := range table.Rows {
 			if r.Closed {

@@ -167,6 +167,7 @@ func (s *Server) planList(w http.ResponseWriter, r *http.Request) {
 type planFormData struct {
 	Plan      *plan.Plan // nil when creating
 	Units     []unit.Unit
+	Switch    []unit.Unit // links to start a plan of another unit (the first few)
 	Parents   []plan.Ref // plans of units above that the plan may implement
 	Amends    *plan.Ref
 	Movements []movement.Choice
@@ -199,6 +200,9 @@ func (s *Server) planFormPage(r *http.Request, p *page, editing *plan.Plan) {
 		p.Title = "Sửa dự thảo: " + editing.Title
 	} else {
 		d.Units = s.planWriterUnits(r)
+		if len(d.Units) > 1 {
+			d.Switch = d.Units[:min(len(d.Units), 12)]
+		}
 		unitID, _ = strconv.ParseInt(p.Form.Get("unit_id"), 10, 64)
 		p.Title = "Soạn kế hoạch"
 	}
