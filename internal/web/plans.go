@@ -168,7 +168,7 @@ type planFormData struct {
 	Plan      *plan.Plan // nil when creating
 	Units     []unit.Unit
 	Switch    []unit.Unit // links to start a plan of another unit (the first few)
-	Parents   []plan.Ref // plans of units above that the plan may implement
+	Parents   []plan.Ref  // plans of units above that the plan may implement
 	Amends    *plan.Ref
 	Movements []movement.Choice
 	SignForms []plan.SignForm
