@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,6 +29,7 @@ func (s *Server) registerPlans() {
 	s.handle("POST /plans/{id}/edit", LoggedIn, "Sửa dự thảo kế hoạch", s.planUpdate)
 	s.handle("POST /plans/{id}/issue", LoggedIn, "Ban hành kế hoạch", s.planIssue)
 	s.handle("POST /plans/{id}/delete", LoggedIn, "Xóa dự thảo kế hoạch", s.planDelete)
+	s.handle("GET /plans/{id}/docx", LoggedIn, "Tải kế hoạch dạng Word (thể thức Nghị định 30/2020)", s.planDOCX)
 	s.handle("GET /plans/{id}/compliance", LoggedIn, "Theo dõi các đơn vị ban hành kế hoạch thực hiện", s.planCompliance)
 	s.handle("POST /plans/{id}/remind", LoggedIn, "Nhắc các đơn vị chưa ban hành kế hoạch", s.planRemind)
 
@@ -536,6 +538,29 @@ func planTitle(p plan.Plan) string {
 		return "Kế hoạch số " + p.NumberSymbol()
 	}
 	return "Dự thảo: " + p.Title
+}
+
+// planDOCX sends the plan as a Word document in the Decree 30 layout.
+func (s *Server) planDOCX(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.plans.Get(r.Context(), scope(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := p.DOCX(&buf); err != nil {
+		s.fail(w, r, errs.Wrap(err, "web: plan docx"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+p.DOCXName()+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
 }
 
 // --- compliance

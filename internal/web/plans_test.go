@@ -340,6 +340,9 @@ func init() {
 			p := f.plFresh(k)
 			return call{id: p.ID, query: "version=" + strconv.Itoa(p.Version), state: plExists(f, p.ID), mutates: true}
 		},
+		"GET /plans/{id}/docx": func(f *walkFixture, k walkCase) call {
+			return call{id: set(f, k).issued.ID}
+		},
 		"GET /plans/{id}/compliance": func(f *walkFixture, k walkCase) call {
 			s := set(f, k)
 			return call{id: s.issued.ID, shows: s.child.Name}
