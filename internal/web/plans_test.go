@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -164,6 +165,7 @@ func init() {
 		"POST /api/v1/plans/{id}/issue":     plWrites,
 		"POST /plans/{id}/delete":           plWrites,
 		"DELETE /api/v1/plans/{id}":         plWrites,
+		"GET /plans/{id}/docx":              plReadsIssued,
 		"GET /plans/{id}/compliance":        plIssuersPeople,
 		"GET /api/v1/plans/{id}/compliance": plIssuersPeople,
 		"POST /plans/{id}/remind":           plWrites,
@@ -505,6 +507,13 @@ func TestPlanPages(t *testing.T) {
 			if !strings.Contains(view.Body.String(), want) {
 				t.Errorf("the plan page lacks %q", want)
 			}
+		}
+
+		// The document downloads as Word.
+		doc := f.serve(pageReq("GET", "/plans/"+idstr(id)+"/docx", web, nil))
+		if doc.Code != http.StatusOK || !strings.Contains(doc.Header().Get("Content-Type"), "wordprocessingml") ||
+			doc.Header().Get("Content-Disposition") != `attachment; filename="07-KH-THU-`+strconv.Itoa(issued.Date.Year())+`.docx"` || !bytes.HasPrefix(doc.Body.Bytes(), []byte("PK")) {
+			t.Errorf("docx: %s %v", outcome(doc), doc.Header())
 		}
 
 		// The leader of school C has a plan to issue on the home page and
