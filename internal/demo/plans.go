@@ -208,7 +208,7 @@ func (l *plans) history() {
 	l.clock = time.Date(2020, 11, 3, 9, 0, 0, 0, viet.Zone)
 	so := l.unit("BD-SGD")
 	sgd := plan.Input{UnitID: so.ID, Number: 1924, Symbol: "KH-SGDĐT", Date: ptr(utc(2020, 11, 3)), Place: "Bình Dương",
-		IssuerParent: "Ủy ban nhân dân tỉnh Bình Dương", IssuerName: "Sở Giáo dục và Đào tạo",
+		IssuerParent: "UBND tỉnh Bình Dương", IssuerName: "Sở Giáo dục và Đào tạo",
 		Title:  "Tuyên truyền các phong trào thi đua yêu nước và nhân rộng điển hình tiên tiến trong ngành giáo dục tỉnh Bình Dương giai đoạn 2020 – 2025",
 		Period: "giai đoạn 2020 - 2025",
 		Sections: plan.Sections{
@@ -232,7 +232,7 @@ func (l *plans) history() {
 	l.clock = time.Date(2020, 11, 12, 9, 0, 0, 0, viet.Zone)
 	office := l.unit("TA-PGD")
 	seed := plan.Input{UnitID: office.ID, Number: thuanAnSeedNumber, Symbol: "KH-PGDĐT", Date: ptr(utc(2020, 11, 12)), Place: "Thuận An",
-		IssuerParent: "Ủy ban nhân dân thành phố Thuận An", IssuerName: "Phòng Giáo dục và Đào tạo", Title: seedTitle, Period: "giai đoạn 2020 - 2025",
+		IssuerParent: "UBND thành phố Thuận An", IssuerName: "Phòng Giáo dục và Đào tạo", Title: seedTitle, Period: "giai đoạn 2020 - 2025",
 		Sections: SeedSections(), Recipients: seedRecipients, Signer: seedSigner, BasedOnID: parent.ID,
 		MovementIDs: l.ids("bd", "ntm", "vhcs", "dnhn", "ngheo"), Require: plan.RequireChildren, RequireBy: ptr(utc(2020, 11, 30))}
 	thuanAn := l.issue(seed)
@@ -277,7 +277,7 @@ var vhxhHeads = map[string]string{"LT": "Trần Thị Kim Thoa", "TG": "Lý Văn
 func (l *plans) departmentPlan(number int, sy string, on, deadline time.Time) plan.Plan {
 	l.clock = time.Date(on.Year(), on.Month(), on.Day(), 9, 0, 0, 0, viet.Zone)
 	return l.issue(plan.Input{UnitID: l.unit("HCM-SGD").ID, Number: number, Symbol: "KH-SGDĐT", Date: &on, Place: "Thành phố Hồ Chí Minh",
-		IssuerParent: "Ủy ban nhân dân Thành phố Hồ Chí Minh", IssuerName: "Sở Giáo dục và Đào tạo",
+		IssuerParent: "UBND Thành phố Hồ Chí Minh", IssuerName: "Sở Giáo dục và Đào tạo",
 		Title:  "Tuyên truyền các phong trào thi đua yêu nước và nhân rộng điển hình tiên tiến ngành Giáo dục Thành phố Hồ Chí Minh năm học " + sy,
 		Period: "năm học " + sy,
 		Sections: plan.Sections{

@@ -179,36 +179,38 @@ const docxHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </w:hdr>`
 
 // The body. Widths are in twentieths of a point: A4 is 11906 wide, the
-// margins 1701 (30 mm) and 850 (15 mm) leave 9355 for the text.
+// margins 1701 (30 mm) and 850 (15 mm) leave 9355 for the text; the header
+// table reaches 5 mm into each margin, as official templates do, so that the
+// national name fits on one line.
 var docxBody = template.Must(template.New("document").Funcs(template.FuncMap{"x": xmlText}).Parse(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <w:body>
 {{define "cell"}}<w:tc><w:tcPr><w:tcW w:w="{{.}}" w:type="dxa"/></w:tcPr>{{end}}
 {{define "line"}}<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{{end}}
 <w:tbl>
-<w:tblPr><w:tblW w:w="9355" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders></w:tblPr>
-<w:tblGrid><w:gridCol w:w="3855"/><w:gridCol w:w="5500"/></w:tblGrid>
+<w:tblPr><w:tblW w:w="9921" w:type="dxa"/><w:tblInd w:w="-283" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders></w:tblPr>
+<w:tblGrid><w:gridCol w:w="4300"/><w:gridCol w:w="5621"/></w:tblGrid>
 <w:tr>
-{{template "cell" 3855}}
+{{template "cell" 4300}}
 {{if .IssuerParent}}{{template "line"}}<w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:t xml:space="preserve">{{x .IssuerParent}}</w:t></w:r></w:p>{{end}}
 {{template "line"}}<w:r><w:rPr><w:b/><w:sz w:val="26"/></w:rPr><w:t xml:space="preserve">{{x .IssuerName}}</w:t></w:r></w:p>
-<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr><w:ind w:left="1250" w:right="1250"/><w:jc w:val="center"/><w:rPr><w:sz w:val="8"/></w:rPr></w:pPr></w:p>
+<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr><w:ind w:left="1450" w:right="1450"/><w:jc w:val="center"/><w:rPr><w:sz w:val="8"/></w:rPr></w:pPr></w:p>
 </w:tc>
-{{template "cell" 5500}}
+{{template "cell" 5621}}
 {{template "line"}}<w:r><w:rPr><w:b/><w:sz w:val="24"/></w:rPr><w:t>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</w:t></w:r></w:p>
 {{template "line"}}<w:r><w:rPr><w:b/><w:sz w:val="26"/></w:rPr><w:t>Độc lập - Tự do - Hạnh phúc</w:t></w:r></w:p>
-<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr><w:ind w:left="1130" w:right="1130"/><w:jc w:val="center"/><w:rPr><w:sz w:val="8"/></w:rPr></w:pPr></w:p>
+<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr><w:ind w:left="1450" w:right="1450"/><w:jc w:val="center"/><w:rPr><w:sz w:val="8"/></w:rPr></w:pPr></w:p>
 </w:tc>
 </w:tr>
 <w:tr>
-{{template "cell" 3855}}<w:p><w:pPr><w:spacing w:before="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:t xml:space="preserve">{{x .Number}}</w:t></w:r></w:p></w:tc>
-{{template "cell" 5500}}<w:p><w:pPr><w:spacing w:before="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">{{x .DateLine}}</w:t></w:r></w:p></w:tc>
+{{template "cell" 4300}}<w:p><w:pPr><w:spacing w:before="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:t xml:space="preserve">{{x .Number}}</w:t></w:r></w:p></w:tc>
+{{template "cell" 5621}}<w:p><w:pPr><w:spacing w:before="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">{{x .DateLine}}</w:t></w:r></w:p></w:tc>
 </w:tr>
 </w:tbl>
 <w:p><w:pPr><w:spacing w:before="480"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>KẾ HOẠCH</w:t></w:r></w:p>
 {{template "line"}}<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{{x .Title}}</w:t></w:r></w:p>
 <w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/><w:ind w:left="3700" w:right="3700"/><w:jc w:val="center"/><w:rPr><w:sz w:val="8"/></w:rPr></w:pPr></w:p>
-{{range .Paras}}<w:p><w:pPr><w:spacing w:before="120" w:line="288" w:lineRule="auto"/><w:ind w:firstLine="720"/><w:jc w:val="both"/></w:pPr>{{$h := .Heading}}{{range .Runs}}<w:r>{{if or $h .Italic}}<w:rPr>{{if $h}}<w:b/>{{end}}{{if .Italic}}<w:i/>{{end}}</w:rPr>{{end}}<w:t xml:space="preserve">{{x .Text}}</w:t></w:r>{{end}}</w:p>
+{{range .Paras}}<w:p><w:pPr>{{if .Heading}}<w:keepNext/>{{end}}<w:spacing w:before="120" w:line="288" w:lineRule="auto"/><w:ind w:firstLine="720"/><w:jc w:val="both"/></w:pPr>{{$h := .Heading}}{{range .Runs}}<w:r>{{if or $h .Italic}}<w:rPr>{{if $h}}<w:b/>{{end}}{{if .Italic}}<w:i/>{{end}}</w:rPr>{{end}}<w:t xml:space="preserve">{{x .Text}}</w:t></w:r>{{end}}</w:p>
 {{end}}
 <w:tbl>
 <w:tblPr><w:tblW w:w="9355" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders></w:tblPr>

@@ -52,7 +52,7 @@ func (s *Store) Suggest(ctx context.Context, sc access.Scope, unitID, basedOnID,
 		if parent, err := loadUnit(ctx, s.DB.R, u.ParentID); err == nil {
 			in.IssuerParent = parent.Name
 			if parent.Kind == "ward" && !strings.HasPrefix(viet.Fold(parent.Name), "uy ban") {
-				in.IssuerParent = "Ủy ban nhân dân " + lowerFirst(parent.Name)
+				in.IssuerParent = "UBND " + lowerFirst(parent.Name)
 			}
 		}
 	}
