@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"thidua/internal/access"
 	"thidua/internal/errs"
 	"thidua/internal/exemplar"
 	"thidua/internal/movement"
@@ -47,19 +49,28 @@ func init() {
 	}
 }
 
-// editorUnits lists the open units where the caller records movements and
-// campaigns, in tree order.
-func (s *Server) editorUnits(r *http.Request) []unit.Unit {
-	sc := scope(r)
-	all, _, err := s.units.List(r.Context(), sc, unit.Filter{})
-	if err != nil {
-		return nil
-	}
+// grantUnits lists the open units where the caller holds one of roles
+// (the units of their grants, not every unit below them: a department's
+// officer is not offered a thousand schools), then the units of extra the
+// caller holds one of roles over, for a form opened for a unit below.
+func (s *Server) grantUnits(r *http.Request, roles []access.Role, extra ...int64) []unit.Unit {
+	ctx, sc := r.Context(), scope(r)
 	var out []unit.Unit
-	for _, u := range all {
-		if sc.Has(u.Path, movement.Editors...) {
+	add := func(id int64) {
+		if id == 0 || slices.ContainsFunc(out, func(u unit.Unit) bool { return u.ID == id }) {
+			return
+		}
+		if u, err := s.units.Get(ctx, sc, id); err == nil && !u.ClosedNow() && sc.Has(u.Path, roles...) {
 			out = append(out, u)
 		}
+	}
+	for _, g := range sc.Grants {
+		if slices.Contains(roles, g.Role) {
+			add(g.UnitID)
+		}
+	}
+	for _, id := range extra {
+		add(id)
 	}
 	return out
 }
@@ -139,7 +150,7 @@ func (s *Server) renderMovement(w http.ResponseWriter, r *http.Request, id int64
 		d.Campaigns = append(d.Campaigns, campaignRow{Campaign: c, CanEdit: c.CanEdit(sc), Now: c.RunsOn(today)})
 	}
 	if sc.HasAny(movement.Editors...) {
-		d.CampaignUnits = s.editorUnits(r)
+		d.CampaignUnits = s.grantUnits(r, movement.Editors, m.UnitID)
 	}
 	if d.Plans, d.PlanTotal, err = s.plans.List(ctx, sc, plan.Filter{MovementID: id, Status: plan.Issued, Limit: 20}); err != nil {
 		s.fail(w, r, err)
@@ -167,12 +178,13 @@ type movementFormData struct {
 }
 
 func (s *Server) renderMovementForm(w http.ResponseWriter, r *http.Request, st int, m *movement.Movement, p *page) {
+	chosen, _ := strconv.ParseInt(p.Form.Get("unit_id"), 10, 64)
 	d := movementFormData{M: m, Authorities: movement.Authorities, Kinds: movement.Kinds, Statuses: movement.Statuses}
 	p.Title = "Ghi nhận phong trào thi đua"
 	if m != nil {
 		p.Title = "Sửa phong trào: " + m.Name
 	} else {
-		d.Units = s.editorUnits(r)
+		d.Units = s.grantUnits(r, movement.Editors, chosen)
 	}
 	p.Section, p.Data = "movements", d
 	s.render(w, r, st, "movement_form", p)

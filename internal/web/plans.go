@@ -83,23 +83,6 @@ func daysLeft(deadline, today time.Time) string {
 	return "quá hạn " + strconv.Itoa(-n) + " ngày"
 }
 
-// planWriterUnits lists the open units where the caller drafts plans, in
-// tree order.
-func (s *Server) planWriterUnits(r *http.Request) []unit.Unit {
-	sc := scope(r)
-	all, _, err := s.units.List(r.Context(), sc, unit.Filter{})
-	if err != nil {
-		return nil
-	}
-	var out []unit.Unit
-	for _, u := range all {
-		if sc.Has(u.Path, plan.Writers...) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
 // planTodos lists the plans the caller's units must still issue, for the
 // home page. A failure is logged and leaves the rest of the page alone.
 func (s *Server) planTodos(r *http.Request) []todo {
@@ -201,11 +184,11 @@ func (s *Server) planFormPage(r *http.Request, p *page, editing *plan.Plan) {
 		unitID = editing.UnitID
 		p.Title = "Sửa dự thảo: " + editing.Title
 	} else {
-		d.Units = s.planWriterUnits(r)
+		unitID, _ = strconv.ParseInt(p.Form.Get("unit_id"), 10, 64)
+		d.Units = s.grantUnits(r, plan.Writers, unitID)
 		if len(d.Units) > 1 {
 			d.Switch = d.Units[:min(len(d.Units), 12)]
 		}
-		unitID, _ = strconv.ParseInt(p.Form.Get("unit_id"), 10, 64)
 		p.Title = "Soạn kế hoạch"
 	}
 	for _, f := range plan.SectionFields(plan.Sections{}) {
@@ -315,7 +298,7 @@ func (s *Server) planNew(w http.ResponseWriter, r *http.Request) {
 	basedOn, _ := strconv.ParseInt(q.Get("based_on"), 10, 64)
 	amends, _ := strconv.ParseInt(q.Get("amends"), 10, 64)
 	unitID, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
-	units := s.planWriterUnits(r)
+	units := s.grantUnits(r, plan.Writers)
 	if unitID == 0 && amends != 0 {
 		if p, err := s.plans.Get(ctx, sc, amends); err == nil {
 			unitID = p.UnitID
