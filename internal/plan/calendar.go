@@ -45,8 +45,12 @@ func planURL(id int64) string { return "/plans/" + strconv.FormatInt(id, 10) }
 //   - "plan-ID-deadline-UNIT": the deadline a plan of a unit above sets
 //     for this unit, Remind while the unit has not issued its plan.
 //
-// All are all-day events of Kind calendar.Deadline.
+// All are all-day events of Kind calendar.Deadline, none of them Public:
+// the anonymous public (the zero Scope of the public ICS) gets none.
 func (s *Store) Events(ctx context.Context, sc access.Scope, unitID int64, from, to time.Time) ([]calendar.Event, error) {
+	if !sc.LoggedIn() && len(sc.Grants) == 0 {
+		return nil, nil
+	}
 	u, err := loadUnit(ctx, s.DB.R, unitID)
 	if err != nil {
 		return nil, err

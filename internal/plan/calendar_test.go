@@ -80,6 +80,10 @@ func TestCalendarContributions(t *testing.T) {
 		if _, err := src.Events(ctx, w.officerD, w.office.ID, from, to); !errs.Is(err, errs.NotFound) {
 			t.Errorf("another office's school reads the office's calendar: %v", err)
 		}
+		// The anonymous public (the public ICS) gets nothing, without an error.
+		if es, err := src.Events(ctx, access.Scope{}, w.office.ID, from, to); err != nil || len(es) != 0 {
+			t.Errorf("public events = %v, %v", es, err)
+		}
 		// to is exclusive: a range ending at the deadline's midnight leaves it out.
 		es, _ := src.Events(ctx, leaderC, w.c.ID, from, time.Date(2026, 12, 15, 0, 0, 0, 0, viet.Zone))
 		if len(es) != 0 {
