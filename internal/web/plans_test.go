@@ -437,7 +437,7 @@ func TestPlanWalkSpecialCases(t *testing.T) {
 func TestPlanPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		f := newWalkFixture(t, db)
-		w := f.plWorld()
+		f.plWorld()
 		officer := f.caller[who(access.Officer)].user
 		web, csrf := f.session(t, officer.ID, account.Web)
 		api, _ := f.session(t, officer.ID, account.API)
@@ -539,18 +539,16 @@ func TestPlanPages(t *testing.T) {
 			t.Errorf("compliance page: %s: %s", outcome(table), snippet(table))
 		}
 		// C starts its plan from the office's: based on it, sections copied.
-		cweb2, ccsrf := f.session(t, cLeader.ID, account.Web)
+		cweb2, _ := f.session(t, cLeader.ID, account.Web)
 		start := f.serve(pageReq("GET", strings.ReplaceAll(link, "&amp;", "&"), cweb2, nil)).Body.String()
 		if !strings.Contains(start, "Thực hiện Kế hoạch số 07/KH-THU") || !strings.Contains(start, `value="`+idstr(id)+`" selected`) {
 			t.Errorf("C's new plan form is not prefilled from the office's plan")
 		}
-		_ = ccsrf
 		var sj complianceJSON
 		decode(t, f.serve(apiReq(t, "GET", "/api/v1/plans/"+idstr(id)+"/compliance", api, nil)), &sj)
 		if sj.Counts["missing"] != sj.Total || sj.Total < 3 {
 			t.Errorf("compliance JSON = %+v", sj)
 		}
-		_ = w
 	})
 }
 
