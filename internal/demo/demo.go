@@ -276,6 +276,9 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 	if err := loadPipeline(ctx, db); err != nil {
 		return nil, err
 	}
+	if err := loadPlans(ctx, db); err != nil { // plans.go: movements, campaigns, plans
+		return nil, fmt.Errorf("demo: movements and plans: %w", err)
+	}
 	if err := loadCalendar(ctx, db); err != nil { // calendar.go: local key dates
 		return nil, err
 	}

@@ -41,6 +41,7 @@ func Diff(a, b Dossier) []Change {
 	add("collective_name", "Tên tập thể", collectiveOf(a), collectiveOf(b))
 	add("category", "Loại điển hình", a.Category.Label(), b.Category.Label())
 	add("title", "Tên điển hình", a.Title, b.Title)
+	add("movement", "Phong trào thi đua", movementOf(a), movementOf(b))
 	add("summary", "Tóm tắt thành tích", a.Summary, b.Summary)
 
 	// Criteria item by item, over the union of keys, in b's order then a's.
@@ -68,6 +69,13 @@ func Diff(a, b Dossier) []Change {
 		add(ga[i].Field, "Hướng dẫn nhân rộng – "+ga[i].Label, ga[i].Value, gb[i].Value)
 	}
 	return out
+}
+
+func movementOf(d Dossier) string {
+	if d.CampaignName != "" {
+		return d.MovementName + " – " + d.CampaignName
+	}
+	return d.MovementName
 }
 
 func personOf(d Dossier) Person {

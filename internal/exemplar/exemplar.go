@@ -15,8 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"thidua/internal/errs"
 	"thidua/internal/viet"
 )
@@ -222,6 +220,13 @@ type Dossier struct {
 	Files    []FileRef        `json:"files"`    // general evidence, not tied to one criterion
 	Guide    *Guide           `json:"guide,omitempty"`
 
+	// MovementID links the dossier to the emulation movement (and
+	// CampaignID to the campaign of it) the achievement was made in.
+	MovementID   int64  `json:"movement_id,omitempty"`
+	MovementName string `json:"movement_name,omitempty"`
+	CampaignID   int64  `json:"campaign_id,omitempty"`
+	CampaignName string `json:"campaign_name,omitempty"`
+
 	Version    int `json:"version"`     // optimistic concurrency counter of the draft
 	LastFrozen int `json:"last_frozen"` // latest frozen version (in a snapshot: its own number)
 
@@ -273,7 +278,7 @@ func (d Dossier) Criterion(key string) (CriterionEntry, bool) {
 func (d Dossier) Input() Input {
 	in := Input{
 		UnitID: d.UnitID, SubjectKind: d.SubjectKind, CollectiveName: d.CollectiveName, CollectiveUnitID: d.CollectiveUnitID,
-		Category: d.Category, Title: d.Title, Summary: d.Summary,
+		Category: d.Category, Title: d.Title, Summary: d.Summary, MovementID: d.MovementID, CampaignID: d.CampaignID,
 	}
 	if d.Person != nil {
 		in.Person = *d.Person
@@ -302,6 +307,8 @@ type Input struct {
 	Summary          string
 	Criteria         []CriterionEntry // Files are ignored: see AttachFile
 	Guide            *Guide
+	MovementID       int64 // the movement the achievement was made in (0: none)
+	CampaignID       int64 // one of its campaigns (0: none)
 }
 
 // Length caps, in characters.
@@ -340,28 +347,8 @@ func (in *Input) Normalize() {
 	}
 }
 
-// text is the stored form of multi-line text: NFC, Unix line breaks, no
-// trailing spaces, at most one blank line in a row, trimmed.
-func text(s string) string {
-	s = norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
-	blank := 0
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t\u00a0")
-		if strings.TrimSpace(l) == "" {
-			blank++
-			if blank > 1 {
-				continue
-			}
-			l = ""
-		} else {
-			blank = 0
-		}
-		out = append(out, l)
-	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
-}
+// text is the stored form of multi-line text (see viet.Text).
+func text(s string) string { return viet.Text(s) }
 
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 

@@ -14,6 +14,7 @@ import (
 	"thidua/internal/database"
 	"thidua/internal/errs"
 	"thidua/internal/files"
+	"thidua/internal/movement"
 	"thidua/internal/viet"
 )
 
@@ -58,9 +59,11 @@ const dossierSelect = `SELECT d.id, d.unit_id, u.name, u.path, d.subject_kind,
 	COALESCE(d.person_id, 0), COALESCE(p.ho, ''), COALESCE(p.dem, ''), COALESCE(p.ten, ''), COALESCE(p.gender, ''),
 	COALESCE(p.birth_year, 0), COALESCE(p.position, ''), COALESCE(p.unit_id, 0), COALESCE(pu.name, ''), COALESCE(p.student, FALSE),
 	d.collective_name, COALESCE(d.collective_unit_id, 0), d.category, d.title, d.summary, d.criteria, d.guide,
-	d.version, d.last_frozen, d.created_by, d.created_at, d.updated_at
+	d.version, d.last_frozen, d.created_by, d.created_at, d.updated_at,
+	COALESCE(d.movement_id, 0), COALESCE(mv.name, ''), COALESCE(d.campaign_id, 0), COALESCE(cp.name, '')
 	FROM dossiers d JOIN units u ON u.id = d.unit_id
-	LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN units pu ON pu.id = p.unit_id`
+	LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN units pu ON pu.id = p.unit_id
+	LEFT JOIN movements mv ON mv.id = d.movement_id LEFT JOIN campaigns cp ON cp.id = d.campaign_id`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -79,7 +82,8 @@ func scanDossier(row scanner) (Dossier, error) {
 	err := row.Scan(&d.ID, &d.UnitID, &d.UnitName, &d.UnitPath, &d.SubjectKind,
 		&p.ID, &p.Ho, &p.Dem, &p.Ten, &p.Gender, &p.BirthYear, &p.Position, &p.UnitID, &p.UnitName, &p.Student,
 		&d.CollectiveName, &d.CollectiveUnitID, &d.Category, &d.Title, &d.Summary, &criteria, &guide,
-		&d.Version, &d.LastFrozen, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt)
+		&d.Version, &d.LastFrozen, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt,
+		&d.MovementID, &d.MovementName, &d.CampaignID, &d.CampaignName)
 	if err != nil {
 		return d, err
 	}
@@ -320,11 +324,43 @@ func describe(d Dossier) string {
 	return "“" + d.Title + "” (" + d.SubjectName() + ")"
 }
 
+// checkMovement validates the movement and campaign a dossier links to:
+// the campaign must belong to the movement.
+func checkMovement(ctx context.Context, q database.Querier, in Input, f errs.Fields) error {
+	switch {
+	case in.MovementID < 0 || in.CampaignID < 0:
+		f.Add("movement_id", "Không tìm thấy phong trào thi đua đã chọn.")
+	case in.MovementID == 0 && in.CampaignID != 0:
+		f.Add("campaign_id", "Chọn phong trào thi đua của đợt thi đua.")
+	case in.MovementID != 0:
+		ok, err := movement.Exists(ctx, q, in.MovementID, 0)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			f.Add("movement_id", "Không tìm thấy phong trào thi đua đã chọn.")
+			return nil
+		}
+		if in.CampaignID != 0 {
+			if ok, err = movement.Exists(ctx, q, in.MovementID, in.CampaignID); err != nil {
+				return err
+			}
+			if !ok {
+				f.Add("campaign_id", "Đợt thi đua không thuộc phong trào đã chọn.")
+			}
+		}
+	}
+	return nil
+}
+
 // prepare checks an input for the dossier unit u and stores its subject.
 func prepare(ctx context.Context, tx *sql.Tx, u unitRef, in *Input) (subject, error) {
 	f := errs.Fields{}
 	in.validate(f)
 	if err := checkSubject(ctx, tx, u, in, f); err != nil {
+		return subject{}, err
+	}
+	if err := checkMovement(ctx, tx, *in, f); err != nil {
 		return subject{}, err
 	}
 	if err := f.Err(); err != nil {
@@ -360,10 +396,11 @@ func (s *Store) Create(ctx context.Context, sc access.Scope, in Input) (Dossier,
 		now := database.Now()
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO dossiers (unit_id, subject_kind, person_id, collective_name, collective_unit_id, subject_key,
-			category, title, summary, criteria, guide, search, version, last_frozen, created_by, created_at, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 0, $13, $14, $13, $14) RETURNING id`,
+			category, title, summary, criteria, guide, search, version, last_frozen, created_by, created_at, updated_by, updated_at,
+			movement_id, campaign_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 0, $13, $14, $13, $14, $15, $16) RETURNING id`,
 			u.ID, string(in.SubjectKind), nullID(subj.personID), subj.collectiveName, nullID(subj.collectiveUnitID), subj.key,
-			string(in.Category), in.Title, in.Summary, criteria, guide, search, sc.UserID, now).Scan(&id)
+			string(in.Category), in.Title, in.Summary, criteria, guide, search, sc.UserID, now, nullID(in.MovementID), nullID(in.CampaignID)).Scan(&id)
 		if err != nil {
 			return errs.Wrap(err, "exemplar: insert dossier")
 		}
@@ -401,9 +438,10 @@ func (s *Store) Update(ctx context.Context, sc access.Scope, id int64, version i
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET subject_kind = $1, person_id = $2, collective_name = $3, collective_unit_id = $4,
 			subject_key = $5, category = $6, title = $7, summary = $8, criteria = $9, guide = $10, search = $11,
-			version = version + 1, updated_by = $12, updated_at = $13 WHERE id = $14 AND version = $15`,
+			version = version + 1, updated_by = $12, updated_at = $13, movement_id = $16, campaign_id = $17 WHERE id = $14 AND version = $15`,
 			string(in.SubjectKind), nullID(subj.personID), subj.collectiveName, nullID(subj.collectiveUnitID), subj.key,
-			string(in.Category), in.Title, in.Summary, criteria, guide, search, sc.UserID, database.Now(), id, version)
+			string(in.Category), in.Title, in.Summary, criteria, guide, search, sc.UserID, database.Now(), id, version,
+			nullID(in.MovementID), nullID(in.CampaignID))
 		if err != nil {
 			return errs.Wrap(err, "exemplar: update dossier")
 		}
@@ -424,6 +462,7 @@ type Filter struct {
 	UnitID      int64 // only dossiers of this unit's subtree (0: every unit the caller reaches)
 	Category    Category
 	SubjectKind SubjectKind
+	MovementID  int64  // only dossiers linked to this movement
 	Query       string // folded words, each found in the title, the subject's name or the summary
 	Limit       int    // 50 when 0, at most 500
 	Offset      int
@@ -458,6 +497,9 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) ([]Dossier,
 	}
 	if f.SubjectKind != "" {
 		add("d.subject_kind = ?", string(f.SubjectKind))
+	}
+	if f.MovementID != 0 {
+		add("d.movement_id = ?", f.MovementID)
 	}
 	for _, w := range strings.Fields(viet.Fold(f.Query)) {
 		add(`d.search LIKE ? ESCAPE '\'`, "%"+likeEscape(w)+"%")

@@ -44,6 +44,8 @@ const (
 type Movement struct {
 	ID            int64
 	UnitID        int64 // the unit that recorded it and edits it
+	UnitName      string
+	UnitPath      string
 	Name          string
 	Authority     Authority
 	AuthorityName string
@@ -59,15 +61,18 @@ type Movement struct {
 
 // Campaign is a đợt thi đua of a movement.
 type Campaign struct {
-	ID          int64
-	MovementID  int64
-	UnitID      int64
-	Name        string
-	Occasion    string // the event it greets, e.g. "chào mừng Ngày Nhà giáo Việt Nam 20/11"
-	StartsOn    time.Time
-	EndsOn      time.Time
-	Description string
-	Version     int
+	ID           int64
+	MovementID   int64
+	MovementName string
+	UnitID       int64 // the unit that recorded it and edits it
+	UnitName     string
+	UnitPath     string
+	Name         string
+	Occasion     string // the event it greets, e.g. "chào mừng Ngày Nhà giáo Việt Nam 20/11"
+	StartsOn     time.Time
+	EndsOn       time.Time
+	Description  string
+	Version      int
 }
 
 // Choice is a movement with its campaigns, for pickers.

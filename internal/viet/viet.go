@@ -169,3 +169,26 @@ func SchoolYear(d time.Time) string {
 	}
 	return strconv.Itoa(y) + "-" + strconv.Itoa(y+1)
 }
+
+// Text is the stored form of multi-line text: NFC, Unix line breaks, no
+// trailing spaces, at most one blank line in a row, trimmed.
+func Text(s string) string {
+	s = norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := 0
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\u00a0")
+		if strings.TrimSpace(l) == "" {
+			blank++
+			if blank > 1 {
+				continue
+			}
+			l = ""
+		} else {
+			blank = 0
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}

@@ -93,3 +93,10 @@ func TestDateAndNumbers(t *testing.T) {
 		t.Errorf("SplitName = %q %q %q", ho, dem, ten)
 	}
 }
+
+func TestText(t *testing.T) {
+	in := "  \r\nMu\u0323c đi\u0301ch  \r\n\r\n\r\n- Ý một\t\r- Ý hai\u00a0\n\n\n"
+	if got, want := Text(in), "Mục đích\n\n- Ý một\n- Ý hai"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"thidua/internal/access"
 	"thidua/internal/errs"
 	"thidua/internal/exemplar"
+	"thidua/internal/movement"
 	"thidua/internal/unit"
 )
 
@@ -117,10 +118,42 @@ func dossierInput(r *http.Request, in exemplar.Input, editing bool) (exemplar.In
 		in.Criteria = append(in.Criteria, exemplar.CriterionEntry{Key: c.Key,
 			Checked: v("criteria."+c.Key+".checked") == "1", Evidence: v("criteria." + c.Key + ".evidence")})
 	}
+	in.MovementID, in.CampaignID = movementChoice(v("movement"))
 	g := &exemplar.Guide{Context: v("guide.context"), Steps: v("guide.steps"), Resources: v("guide.resources"),
 		Results: v("guide.results"), Conditions: v("guide.conditions"), Contact: v("guide.contact")}
 	in.Guide = g
 	return in, f
+}
+
+// movementChoice reads the form's movement picker: "" (none), "12" (a
+// movement) or "12:5" (campaign 5 of movement 12).
+func movementChoice(v string) (movementID, campaignID int64) {
+	m, c, _ := strings.Cut(strings.TrimSpace(v), ":")
+	movementID, _ = strconv.ParseInt(m, 10, 64)
+	campaignID, _ = strconv.ParseInt(c, 10, 64)
+	return movementID, campaignID
+}
+
+// movementValue writes a dossier's link as the picker's value.
+func movementValue(movementID, campaignID int64) string {
+	switch {
+	case movementID == 0:
+		return ""
+	case campaignID == 0:
+		return strconv.FormatInt(movementID, 10)
+	}
+	return strconv.FormatInt(movementID, 10) + ":" + strconv.FormatInt(campaignID, 10)
+}
+
+// movementFields shows a campaign error at the one picker the form has.
+func movementFields(fields map[string]string) map[string]string {
+	if msg, ok := fields["campaign_id"]; ok {
+		delete(fields, "campaign_id")
+		if _, taken := fields["movement_id"]; !taken {
+			fields["movement_id"] = msg
+		}
+	}
+	return fields
 }
 
 // dossierForm writes a dossier as the form's values.
@@ -158,6 +191,7 @@ func dossierForm(d exemplar.Dossier) url.Values {
 	for _, g := range guideLabels {
 		v.Set(g.Field, guideValue(d.Guide, g.Field))
 	}
+	v.Set("movement", movementValue(d.MovementID, d.CampaignID))
 	return v
 }
 
@@ -167,6 +201,7 @@ type dossierFormData struct {
 	Categories []exemplar.Category
 	Criteria   []exemplar.Criterion
 	Guide      []struct{ Field, Label, Hint string }
+	Movements  []movement.Choice
 }
 
 // writableUnits lists the open units where the caller drafts dossiers,
@@ -192,6 +227,7 @@ func (s *Server) writableUnits(r *http.Request) []unit.Unit {
 
 func (s *Server) dossierFormPage(r *http.Request, d *exemplar.Dossier) (string, dossierFormData) {
 	data := dossierFormData{Dossier: d, Categories: exemplar.Categories, Criteria: exemplar.Criteria, Guide: guideLabels}
+	data.Movements, _ = movement.Choices(r.Context(), s.db.R)
 	if d == nil {
 		data.Units = s.writableUnits(r)
 		return "Lập hồ sơ điển hình", data
@@ -244,7 +280,7 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) {
 	if fields := errs.FieldsOf(err); fields != nil {
 		title, data := s.dossierFormPage(r, nil)
 		s.render(w, r, status(errs.CodeOf(err)), "dossier_form", &page{Title: title, Section: "dossiers", Form: r.PostForm,
-			Errors: fields, Error: errs.MessageOf(err), Data: data})
+			Errors: movementFields(fields), Error: errs.MessageOf(err), Data: data})
 		return
 	}
 	if err != nil {
@@ -294,7 +330,7 @@ func (s *Server) dossierUpdate(w http.ResponseWriter, r *http.Request) {
 	if fields := errs.FieldsOf(err); fields != nil || errs.Is(err, errs.Conflict) {
 		title, data := s.dossierFormPage(r, &d)
 		s.render(w, r, status(errs.CodeOf(err)), "dossier_form", &page{Title: title, Section: "dossiers", Form: r.PostForm,
-			Errors: fields, Error: errs.MessageOf(err), Data: data})
+			Errors: movementFields(fields), Error: errs.MessageOf(err), Data: data})
 		return
 	}
 	if err != nil {
@@ -326,6 +362,7 @@ func (s *Server) dossierList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := exemplar.Filter{Query: q.Get("q"), Category: exemplar.Category(q.Get("category")), SubjectKind: exemplar.SubjectKind(q.Get("kind"))}
 	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	f.MovementID, _ = strconv.ParseInt(q.Get("movement"), 10, 64)
 	pg := newPager(r, 50)
 	f.Limit, f.Offset = pg.Size, pg.Offset()
 	ds, total, err := s.dossiers.List(r.Context(), sc, f)

@@ -68,6 +68,10 @@ type dossierJSON struct {
 	Criteria         []criterionJSON    `json:"criteria"`
 	Files            []evidenceFileJSON `json:"files"`
 	Guide            *guideJSON         `json:"guide"`
+	MovementID       *int64             `json:"movement_id"`
+	MovementName     string             `json:"movement_name"`
+	CampaignID       *int64             `json:"campaign_id"`
+	CampaignName     string             `json:"campaign_name"`
 	Complete         bool               `json:"complete"` // may be sent into a round
 	Version          int                `json:"version"`
 	LastFrozen       int                `json:"last_frozen"`
@@ -95,7 +99,8 @@ func toDossierJSON(d exemplar.Dossier) dossierJSON {
 	out := dossierJSON{ID: d.ID, UnitID: d.UnitID, UnitName: d.UnitName, SubjectKind: string(d.SubjectKind), SubjectName: d.SubjectName(),
 		CollectiveName: d.CollectiveName, CollectiveUnitID: idOrNull(d.CollectiveUnitID), Category: string(d.Category),
 		CategoryLabel: d.Category.Label(), Title: d.Title, Summary: d.Summary, Criteria: []criterionJSON{}, Files: filesJSON(d, d.Files),
-		Complete: d.Complete() == nil, Version: d.Version, LastFrozen: d.LastFrozen, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		Complete: d.Complete() == nil, Version: d.Version, LastFrozen: d.LastFrozen, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		MovementID: idOrNull(d.MovementID), MovementName: d.MovementName, CampaignID: idOrNull(d.CampaignID), CampaignName: d.CampaignName}
 	if p := d.Person; p != nil && d.SubjectKind == exemplar.Individual {
 		pj := &personJSON{ID: p.ID, Ho: p.Ho, Dem: p.Dem, Ten: p.Ten, FullName: p.FullName(), Gender: p.Gender, Position: p.Position,
 			UnitID: p.UnitID, UnitName: p.UnitName, Student: p.Student}
@@ -147,6 +152,8 @@ type dossierBodyJSON struct {
 	Summary          string          `json:"summary"`
 	Criteria         []criterionBody `json:"criteria"`
 	Guide            *guideJSON      `json:"guide"`
+	MovementID       *int64          `json:"movement_id"`
+	CampaignID       *int64          `json:"campaign_id"`
 }
 
 func (b dossierBodyJSON) input() exemplar.Input {
@@ -162,6 +169,12 @@ func (b dossierBodyJSON) input() exemplar.Input {
 	if g := b.Guide; g != nil {
 		in.Guide = &exemplar.Guide{Context: g.Context, Steps: g.Steps, Resources: g.Resources, Results: g.Results, Conditions: g.Conditions, Contact: g.Contact}
 	}
+	if b.MovementID != nil {
+		in.MovementID = *b.MovementID
+	}
+	if b.CampaignID != nil {
+		in.CampaignID = *b.CampaignID
+	}
 	return in
 }
 
@@ -169,6 +182,7 @@ func (s *Server) apiDossierList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := exemplar.Filter{Query: q.Get("q"), Category: exemplar.Category(q.Get("category")), SubjectKind: exemplar.SubjectKind(q.Get("subject_kind"))}
 	f.UnitID, _ = strconv.ParseInt(q.Get("unit_id"), 10, 64)
+	f.MovementID, _ = strconv.ParseInt(q.Get("movement_id"), 10, 64)
 	f.Limit, f.Offset = limitOffset(r, 50)
 	f.Limit = min(f.Limit, 500)
 	ds, total, err := s.dossiers.List(r.Context(), scope(r), f)
@@ -490,7 +504,7 @@ func (s *Server) apiHonourAdd(w http.ResponseWriter, r *http.Request) {
 func init() {
 	for k, v := range map[string]opDoc{
 		"GET /api/v1/dossiers": {Summary: "Danh sách hồ sơ điển hình trong phạm vi của người gọi, mới sửa trước; q tìm không dấu trong tên điển hình, tên đối tượng, tóm tắt",
-			Query: []string{"q", "category", "subject_kind", "unit_id", "limit", "offset"}, Result: "list:Dossier", Status: 200},
+			Query: []string{"q", "category", "subject_kind", "unit_id", "movement_id", "limit", "offset"}, Result: "list:Dossier", Status: 200},
 		"POST /api/v1/dossiers": {Summary: "Lập hồ sơ điển hình (cán bộ, phụ trách thi đua hoặc lãnh đạo tại đơn vị unit_id hay cấp trên)",
 			Body: "DossierBody", Result: "Dossier", Status: 201},
 		"GET /api/v1/dossiers/{id}": {Summary: "Xem hồ sơ điển hình (bản nháp hiện tại)", Result: "Dossier", Status: 200},
@@ -540,12 +554,15 @@ func init() {
 			"person": map[string]any{"allOf": []any{ref("Person")}, "nullable": true}, "collective_name": str, "collective_unit_id": nullable(integ),
 			"category": enum(categories...), "category_label": str, "title": str, "summary": str, "criteria": arrayOf("Criterion"),
 			"files": arrayOf("EvidenceFile"), "guide": map[string]any{"allOf": []any{ref("Guide")}, "nullable": true}, "complete": boolean,
+			"movement_id": nullable(integ), "movement_name": str, "campaign_id": nullable(integ), "campaign_name": str,
 			"version": integ, "last_frozen": integ, "created_by": integ, "created_at": stamp, "updated_at": stamp}),
 		"DossierBody": obj(map[string]any{"version": integ, "unit_id": integ, "subject_kind": kinds,
 			"person":          obj(map[string]any{"ho": str, "dem": str, "ten": str, "gender": gender, "birth_year": integ, "position": str, "unit_id": integ, "student": boolean}),
 			"collective_name": str, "collective_unit_id": integ, "category": enum(categories...), "title": str, "summary": str,
-			"criteria": map[string]any{"type": "array", "items": obj(map[string]any{"key": enum(criteria...), "checked": boolean, "evidence": str}, "key")},
-			"guide":    ref("Guide")}, "subject_kind", "category"),
+			"criteria":    map[string]any{"type": "array", "items": obj(map[string]any{"key": enum(criteria...), "checked": boolean, "evidence": str}, "key")},
+			"guide":       ref("Guide"),
+			"movement_id": map[string]any{"type": "integer", "nullable": true, "description": "Phong trào thi đua mà thành tích đạt được trong đó; null hoặc bỏ trống: không gắn"},
+			"campaign_id": map[string]any{"type": "integer", "nullable": true, "description": "Một đợt thi đua của phong trào đó"}}, "subject_kind", "category"),
 		"DossierVersion": obj(map[string]any{"id": integ, "dossier_id": integ, "number": integ, "hash": str, "intact": boolean,
 			"created_by": integ, "created_at": stamp}),
 		"Change": obj(map[string]any{"field": str, "label": str, "before": str, "after": str}),

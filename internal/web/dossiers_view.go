@@ -101,6 +101,11 @@ func newDossierBody(d exemplar.Dossier, editable bool) dossierBody {
 	}
 	add("Đơn vị lập hồ sơ", d.UnitName)
 	add("Loại điển hình", d.Category.Label())
+	if d.CampaignName != "" {
+		add("Phong trào thi đua", d.MovementName+" – "+d.CampaignName)
+	} else {
+		add("Phong trào thi đua", d.MovementName)
+	}
 	for _, c := range d.Criteria {
 		b.Criteria = append(b.Criteria, criterionView{Key: c.Key, Label: exemplar.CriterionLabel(c.Key), Checked: c.Checked,
 			Evidence: c.Evidence, Files: evidenceViews(d, c.Key, c.Files)})

@@ -56,6 +56,8 @@ func (s *Server) registerRoutes() {
 	s.registerRounds()        // rounds.go: rounds, nominations, scoring, decisions
 	s.registerNotifications() // notifications.go: the bell's page and its API
 	s.registerCalendar()      // calendar.go: month and agenda views, key dates, ICS feeds
+	s.registerMovements()     // movements.go: movements and campaigns
+	s.registerPlans()         // plans.go: plans, compliance, reminders
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -18,7 +18,9 @@ import (
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/movement"
 	"thidua/internal/notify"
+	"thidua/internal/plan"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 	"thidua/internal/viet"
@@ -45,8 +47,11 @@ type Server struct {
 	feeds    *calendar.Feeds
 	cal      *calendar.Service
 	stamps   calendar.Stamps
-	log      *slog.Logger
-	opt      Options
+	// movements and plans: movements.go, plans.go.
+	movements *movement.Store
+	plans     *plan.Store
+	log       *slog.Logger
+	opt       Options
 
 	mux    *http.ServeMux
 	routes []Route
@@ -95,13 +100,15 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
 	s.notes = &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL}
 	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Notify: s.notes}
+	s.movements = &movement.Store{DB: db}
+	s.plans = &plan.Store{DB: db, Notify: s.notes}
 	s.keyDates = &calendar.KeyDates{DB: db, Units: s.units}
 	s.feeds = &calendar.Feeds{DB: db, Units: s.units}
 	s.cal = &calendar.Service{Units: s.units, Log: log, Notify: s.notes,
 		// Calendar sources: every domain's dated things, and the open
 		// deadlines the reminder job reminds units of.
-		Sources:    []calendar.Source{s.keyDates, s.sel},
-		DueSources: []calendar.DueSource{},
+		Sources:    []calendar.Source{s.keyDates, s.sel, s.plans},
+		DueSources: []calendar.DueSource{s.plans},
 	}
 	s.m = newMetrics(db)
 	s.registerRoutes()
