@@ -152,6 +152,7 @@ func TestMonthGrid(t *testing.T) {
 		{UID: "a", Title: "Khai giảng", Start: vn(2026, 9, 5), AllDay: true},
 		{UID: "b", Title: "Đợt thi đua", Start: vn(2026, 9, 29), End: vn(2026, 10, 2), AllDay: true},
 		{UID: "c", Title: "Họp đến nửa đêm", Start: time.Date(2026, 9, 10, 20, 0, 0, 0, viet.Zone), End: vn(2026, 9, 11)},
+		{UID: "d", Title: "Nhận hồ sơ", Start: time.Date(2026, 8, 20, 9, 0, 0, 0, viet.Zone), End: time.Date(2026, 9, 16, 17, 0, 0, 0, viet.Zone)},
 	}
 	m := calendar.Month(time.Date(2026, 9, 17, 15, 0, 0, 0, time.UTC), evs, time.Date(2026, 9, 10, 23, 0, 0, 0, time.UTC))
 	if m.Name() != "Tháng 9 năm 2026" || len(m.Weeks) != 5 {
@@ -172,7 +173,14 @@ func TestMonthGrid(t *testing.T) {
 				today = append(today, d.Date.Format("02/01"))
 			}
 			for _, e := range d.Events {
-				count[e.UID] = append(count[e.UID], d.Date.Format("02/01"))
+				day := d.Date.Format("02/01")
+				if e.Cont {
+					day += "+"
+				}
+				count[e.UID] = append(count[e.UID], day)
+				if (e.UID == "b" || e.UID == "d") != !e.Last.IsZero() {
+					t.Errorf("%s on %s: last day %v", e.UID, day, e.Last)
+				}
 			}
 		}
 	}
@@ -180,11 +188,14 @@ func TestMonthGrid(t *testing.T) {
 	if !slices.Equal(today, []string{"11/09"}) {
 		t.Errorf("today marked on %v, want 11/09", today)
 	}
-	if strings.Join(count["b"], " ") != "29/09 30/09 01/10 02/10" || strings.Join(count["c"], " ") != "10/09" || len(count["a"]) != 1 {
+	// A span shows where it begins, then only where a week row begins
+	// ("+": continued), never on every day it covers.
+	if strings.Join(count["b"], " ") != "29/09" || strings.Join(count["c"], " ") != "10/09" || len(count["a"]) != 1 ||
+		strings.Join(count["d"], " ") != "31/08+ 07/09+ 14/09+" {
 		t.Errorf("events laid out on %v", count)
 	}
-	if m.Count() != 1+2+1 {
-		t.Errorf("Count = %d, want 4 event-days in September", m.Count())
+	if m.Count() != 1+1+1+2 {
+		t.Errorf("Count = %d, want 5 events shown in September", m.Count())
 	}
 	if p, n := m.Prev(), m.Next(); p.Format("2006-01") != "2026-08" || n.Format("2006-01") != "2026-10" {
 		t.Errorf("prev %v next %v", p, n)
@@ -194,7 +205,7 @@ func TestMonthGrid(t *testing.T) {
 	for _, d := range ag {
 		days = append(days, d.Date.Format("02/01"))
 	}
-	if strings.Join(days, " ") != "05/09 10/09 29/09 30/09" || !ag[0].Today {
-		t.Errorf("agenda days %v (first today: %v)", days, ag[0].Today)
+	if strings.Join(days, " ") != "01/09 05/09 10/09 29/09" || !ag[1].Today || !ag[0].Events[0].Cont {
+		t.Errorf("agenda days %v (5/9 today: %v)", days, ag[1].Today)
 	}
 }

@@ -30,7 +30,31 @@ type ViewDay struct {
 	Date    time.Time // midnight in Vietnam
 	InMonth bool      // in the month shown (a grid shows the edges of the weeks around it)
 	Today   bool
-	Events  []Event
+	Events  []DayEvent
+}
+
+// DayEvent is an event as a day of a view shows it. An event of several
+// days (a submission window, a campaign) is shown once where it begins and
+// again only where a new row of the view starts while it lasts, not on
+// every day it covers: a quarter-long round would otherwise fill every cell.
+type DayEvent struct {
+	Event
+	Cont bool      // it began on an earlier day
+	Last time.Time // its last day when it spans several days, else zero
+}
+
+// dayEvent is e as day d shows it, and whether d shows it at all: on its
+// first day, and on d when rowStart says d begins a row of the view.
+func dayEvent(e Event, d time.Time, rowStart bool) (DayEvent, bool) {
+	first, last := e.Days()
+	if d.Before(first) || d.After(last) {
+		return DayEvent{}, false
+	}
+	de := DayEvent{Event: e, Cont: d.After(first)}
+	if last.After(first) {
+		de.Last = last
+	}
+	return de, !de.Cont || rowStart
 }
 
 // Weekday is the Vietnamese name of the day of the week.
@@ -49,7 +73,7 @@ func (m MonthView) Name() string { return MonthName(m.First) }
 func (m MonthView) Prev() time.Time { return m.First.AddDate(0, -1, 0) }
 func (m MonthView) Next() time.Time { return m.First.AddDate(0, 1, 0) }
 
-// Count is the number of event-days in the month itself.
+// Count is the number of events the days of the month itself show.
 func (m MonthView) Count() int {
 	n := 0
 	for _, w := range m.Weeks {
@@ -79,7 +103,8 @@ func GridSpan(first time.Time) (from, to time.Time) {
 }
 
 // Month lays the events out on the grid of the month of first; an event
-// spanning several days appears on each.
+// spanning several days appears on its first day and again at the start of
+// each later week it lasts into (and on the grid's first day).
 func Month(first time.Time, events []Event, today time.Time) MonthView {
 	first = MonthStart(first)
 	from, to := GridSpan(first)
@@ -89,8 +114,8 @@ func Month(first time.Time, events []Event, today time.Time) MonthView {
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
 		vd := ViewDay{Date: d, InMonth: d.Month() == first.Month(), Today: d.Equal(today)}
 		for _, e := range events {
-			if e.Covers(d) {
-				vd.Events = append(vd.Events, e)
+			if de, ok := dayEvent(e, d, WeekdayIndex(d) == 0 || d.Equal(from)); ok {
+				vd.Events = append(vd.Events, de)
 			}
 		}
 		week[WeekdayIndex(d)] = vd
@@ -104,15 +129,15 @@ func Month(first time.Time, events []Event, today time.Time) MonthView {
 
 // Agenda groups the events by day from from (inclusive) to to
 // (exclusive), keeping only the days that have events; an event spanning
-// several days is listed on each of them within the period.
+// several days is listed once, on its first day within the period.
 func Agenda(events []Event, from, to, today time.Time) []ViewDay {
 	from, today = Day(from), Day(today)
 	var out []ViewDay
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-		var evs []Event
+		var evs []DayEvent
 		for _, e := range events {
-			if e.Covers(d) {
-				evs = append(evs, e)
+			if de, ok := dayEvent(e, d, d.Equal(from)); ok {
+				evs = append(evs, de)
 			}
 		}
 		if len(evs) > 0 {

@@ -49,11 +49,21 @@ func (s *Server) registerCalendar() {
 func init() {
 	funcs["calKind"] = func(k calendar.Kind) string { return k.Label() }
 	funcs["calKinds"] = func() []calendar.Kind { return calendar.Kinds }
-	funcs["calTime"] = func(e calendar.Event) string {
-		if e.AllDay {
+	funcs["calTime"] = func(e calendar.DayEvent) string {
+		if e.AllDay || e.Cont {
 			return ""
 		}
 		return e.Start.In(viet.Zone).Format("15:04")
+	}
+	// calUntil follows the title of an event of several days: "(đến 27/12)".
+	funcs["calUntil"] = func(e calendar.DayEvent) string {
+		if e.Last.IsZero() {
+			return ""
+		}
+		if e.Cont {
+			return "(tiếp, đến " + e.Last.In(viet.Zone).Format("02/01") + ")"
+		}
+		return "(đến " + e.Last.In(viet.Zone).Format("02/01") + ")"
 	}
 	funcs["calDay"] = func(t time.Time) string { return t.In(viet.Zone).Format("02") }
 	funcs["calMonthNo"] = func(t time.Time) string { return t.In(viet.Zone).Format("/01") }
