@@ -340,6 +340,7 @@ func TestUpdateVersionsPublicAndDelete(t *testing.T) {
 		if want := []string{"create", "update", "publish", "update", "delete"}; !slices.Equal(actions, want) {
 			t.Errorf("audited %v, want %v", actions, want)
 		}
+		e.checkDayCounts()
 	})
 }
 

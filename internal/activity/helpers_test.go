@@ -152,3 +152,38 @@ func (e *env) count(query string, args ...any) int {
 	}
 	return n
 }
+
+// checkDayCounts compares activity_day_counts with the activities.
+func (e *env) checkDayCounts() {
+	e.t.Helper()
+	read := func(q string) map[string]int {
+		rows, err := e.db.R.QueryContext(context.Background(), q)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var f string
+			var day time.Time
+			var n int
+			if err := rows.Scan(&f, &day, &n); err != nil {
+				e.t.Fatal(err)
+			}
+			if n != 0 {
+				out[f+" "+day.UTC().Format("2006-01-02")] = n
+			}
+		}
+		return out
+	}
+	kept := read("SELECT form, held_on, n FROM activity_day_counts")
+	real := read("SELECT form, held_on, COUNT(*) FROM activities GROUP BY form, held_on")
+	if len(kept) != len(real) {
+		e.t.Errorf("day counts %v, activities %v", kept, real)
+	}
+	for k, n := range real {
+		if kept[k] != n {
+			e.t.Errorf("day count %s = %d, activities %d", k, kept[k], n)
+		}
+	}
+}

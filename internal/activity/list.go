@@ -95,64 +95,144 @@ type Page struct {
 	Prev   string       // cursor of the previous (newer) page, "" on the first
 }
 
-// where builds the conditions of f for the caller, except the form and the
-// cursor, with their arguments (placeholders from $1).
-func (s *Store) where(ctx context.Context, sc access.Scope, f Filter) ([]string, []any, error) {
-	var where []string
-	var args []any
-	add := func(c string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(c, "?", "$"+strconv.Itoa(len(args))))
+// query is a WHERE clause under construction: conditions joined by AND,
+// with their arguments numbered $1, $2… in order.
+type query struct {
+	where []string
+	args  []any
+}
+
+// add appends a condition; each ? in it takes the next of vals.
+func (q *query) add(cond string, vals ...any) {
+	q.where = append(q.where, numbered(cond, len(q.args)+1))
+	q.args = append(q.args, vals...)
+}
+
+// numbered replaces the ? marks of cond by $from, $from+1…
+func numbered(cond string, from int) string {
+	var b strings.Builder
+	for i, part := range strings.Split(cond, "?") {
+		if i > 0 {
+			b.WriteString("$" + strconv.Itoa(from+i-1))
+		}
+		b.WriteString(part)
 	}
-	// The unit filter goes through units.path, read at query time, so a unit
-	// moved in the tree takes its activities with it.
-	cond, cargs := sc.Filter("path", 1)
+	return b.String()
+}
+
+func (q query) clone() query {
+	return query{where: slices.Clone(q.where), args: slices.Clone(q.args)}
+}
+
+func (q query) sql() string {
+	if len(q.where) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(q.where, " AND ")
+}
+
+// unitSet is the set of units a listing covers: a condition on units (its
+// column path), or every unit when all is set.
+type unitSet struct {
+	cond string
+	args []any
+	all  bool
+	// big: the set holds more than half the units, so counting goes
+	// through what lies outside it (see List).
+	big bool
+}
+
+// in is the condition "a.unit_id in the set" (negated: not in it), for q.
+// plain is false for a big set, so that the planner walks the activities in
+// the list's order and checks the unit of each, rather than reading the
+// activities of every unit of the set and sorting them.
+func (u unitSet) in(q *query, negate, plain bool) {
+	if u.all {
+		return
+	}
+	col, not := "a.unit_id", ""
+	if !plain {
+		col = "+a.unit_id" // no index on unit_id for this term
+	}
+	if negate {
+		not = "NOT "
+	}
+	q.add(col+" IN (SELECT id FROM units WHERE "+not+"("+u.cond+"))", u.args...)
+}
+
+// units resolves the caller's subtrees and the filter's unit into a unit
+// set. The set is read through units.path at query time, so a unit moved in
+// the tree takes its activities with it.
+func (s *Store) units(ctx context.Context, sc access.Scope, f Filter) (unitSet, error) {
+	cond, args := sc.Filter("path", 1)
 	under := ""
 	if f.UnitID != 0 {
 		u, err := loadUnit(ctx, s.DB.R, f.UnitID)
 		if err != nil && !errs.Is(err, errs.NotFound) {
-			return nil, nil, err
+			return unitSet{}, err
 		}
 		if err != nil || !sc.CanSeeUnit(u.Path) {
-			return nil, nil, errs.ErrNotFound
+			return unitSet{}, errs.ErrNotFound
 		}
 		under = u.Path
 	}
-	if cond != "1 = 1" || under != "" {
-		args = append(args, cargs...)
-		sub := "SELECT id FROM units WHERE " + cond
-		if under != "" {
-			args = append(args, under+"%")
-			sub += " AND path LIKE $" + strconv.Itoa(len(args))
-		}
-		where = append(where, "a.unit_id IN ("+sub+")")
+	if cond == "1 = 1" && under == "" {
+		return unitSet{all: true}, nil
 	}
+	// Placeholders become ? so that the set can be numbered in any query
+	// (from the highest down, so that $1 does not take the start of $12).
+	for i := len(args); i >= 1; i-- {
+		cond = strings.ReplaceAll(cond, "$"+strconv.Itoa(i), "?")
+	}
+	set := unitSet{cond: cond, args: args}
+	if under != "" {
+		set.cond += " AND path LIKE ?"
+		set.args = append(set.args, under+"%")
+	}
+	var in, all int
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM units WHERE "+numbered(set.cond, 1), set.args...).Scan(&in); err != nil {
+		return unitSet{}, errs.Wrap(err, "activity: count units")
+	}
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM units").Scan(&all); err != nil {
+		return unitSet{}, errs.Wrap(err, "activity: count units")
+	}
+	set.big = 2*in > all
+	return set, nil
+}
+
+// base builds the conditions of f other than the units, the form and the
+// cursor. restrictive reports a condition (movement, campaign, words) that
+// no index on the day or the form serves.
+func (s *Store) base(f Filter) (q query, restrictive bool, err error) {
 	from, to := f.period()
 	if from != nil {
-		add("a.held_on >= ?", *from)
+		q.add("a.held_on >= ?", *from)
 	}
 	if to != nil {
-		add("a.held_on <= ?", *to)
+		q.add("a.held_on <= ?", *to)
 	}
 	switch f.Status {
 	case "":
 	case Planned:
-		add("a.held_on > ?", s.Today())
+		q.add("a.held_on > ?", s.Today())
 	case Held:
-		add("a.held_on <= ?", s.Today())
+		q.add("a.held_on <= ?", s.Today())
 	default:
-		return nil, nil, errs.InvalidField("status", "Trạng thái chỉ có thể là kế hoạch hoặc đã tổ chức.")
+		return q, false, errs.InvalidField("status", "Trạng thái chỉ có thể là kế hoạch hoặc đã tổ chức.")
 	}
 	if f.MovementID != 0 {
-		add("a.id IN (SELECT activity_id FROM activity_movements WHERE movement_id = ?)", f.MovementID)
+		q.add("a.id IN (SELECT activity_id FROM activity_movements WHERE movement_id = ?)", f.MovementID)
+		restrictive = true
 	}
 	if f.CampaignID != 0 {
-		add("a.id IN (SELECT activity_id FROM activity_campaigns WHERE campaign_id = ?)", f.CampaignID)
+		q.add("a.id IN (SELECT activity_id FROM activity_campaigns WHERE campaign_id = ?)", f.CampaignID)
+		restrictive = true
 	}
 	for _, w := range strings.Fields(viet.Fold(f.Query)) {
-		add(`a.search LIKE ? ESCAPE '\'`, "%"+likeEscape(w)+"%")
+		q.add(`a.search LIKE ? ESCAPE '\'`, "%"+likeEscape(w)+"%")
+		restrictive = true
 	}
-	return where, args, nil
+	return q, restrictive, nil
 }
 
 // likeEscape escapes LIKE's wildcards in s (the escape character is \).
@@ -160,11 +240,50 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
-func and(where []string) string {
-	if len(where) == 0 {
-		return "1 = 1"
+// countForms counts the activities matching base and the unit set, per
+// form. Over a small set (a ward, a school) or with a restrictive
+// condition, one query reads the matching rows through the set's units.
+// Over a big set (a department: most of the units), reading every unit's
+// rows costs a seek per unit and a look at each row; there the counts come
+// from activity_day_counts (per form and day, over all units: a few
+// thousand rows), and what lies outside the set (usually nothing, or
+// another tree) is counted the first way and taken off.
+func (s *Store) countForms(ctx context.Context, base query, units unitSet, restrictive bool) (map[Form]int, error) {
+	out := map[Form]int{}
+	collect := func(q string, args []any, sign int) error {
+		rows, err := s.DB.R.QueryContext(ctx, q, args...)
+		if err != nil {
+			return errs.Wrap(err, "activity: count")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f Form
+			var n int
+			if err := rows.Scan(&f, &n); err != nil {
+				return errs.Wrap(err, "activity: count")
+			}
+			out[f] += sign * n
+		}
+		return rows.Err()
 	}
-	return strings.Join(where, " AND ")
+	grouped := func(q query) string {
+		return "SELECT a.form, COUNT(*) FROM activities a WHERE " + q.sql() + " GROUP BY a.form"
+	}
+	if restrictive || (!units.all && !units.big) {
+		q := base.clone()
+		units.in(&q, false, true)
+		return out, collect(grouped(q), q.args, 1)
+	}
+	// base holds conditions on a.held_on only: they apply to the day counts.
+	if err := collect("SELECT a.form, SUM(a.n) FROM activity_day_counts a WHERE "+base.sql()+" GROUP BY a.form", base.args, 1); err != nil {
+		return nil, err
+	}
+	if units.all {
+		return out, nil
+	}
+	q := base.clone()
+	units.in(&q, true, true)
+	return out, collect(grouped(q), q.args, -1)
 }
 
 // List returns a page of the activities the caller may read that match f,
@@ -175,33 +294,29 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) (Page, erro
 	if f.Form != "" && !f.Form.Valid() {
 		return Page{}, errs.InvalidField("form", "Hình thức tuyên truyền không hợp lệ.")
 	}
-	where, args, err := s.where(ctx, sc, f)
+	units, err := s.units(ctx, sc, f)
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{ByForm: map[Form]int{}}
-	// One pass counts the whole filter and each form: the forms are
-	// constants, written into the query.
-	sums := make([]string, len(Forms))
-	for i, x := range Forms {
-		sums[i] = fmt.Sprintf("COALESCE(SUM(CASE WHEN a.form = '%s' THEN 1 ELSE 0 END), 0)", x)
+	base, restrictive, err := s.base(f)
+	if err != nil {
+		return Page{}, err
 	}
-	counts := make([]any, len(Forms)+1)
-	n := make([]int, len(Forms)+1)
-	for i := range n {
-		counts[i] = &n[i]
+	p := Page{}
+	if p.ByForm, err = s.countForms(ctx, base, units, restrictive); err != nil {
+		return Page{}, err
 	}
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*), "+strings.Join(sums, ", ")+" FROM activities a WHERE "+and(where), args...).Scan(counts...); err != nil {
-		return Page{}, errs.Wrap(err, "activity: count")
-	}
-	p.Total = n[0]
-	for i, x := range Forms {
-		p.ByForm[x] = n[i+1]
+	for _, n := range p.ByForm {
+		p.Total += n
 	}
 	if f.Form != "" {
 		p.Total = p.ByForm[f.Form]
-		args = append(args, string(f.Form))
-		where = append(where, "a.form = $"+strconv.Itoa(len(args)))
+	}
+
+	q := base.clone()
+	units.in(&q, false, !units.big)
+	if f.Form != "" {
+		q.add("a.form = ?", string(f.Form))
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -214,24 +329,25 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) (Page, erro
 		if err != nil {
 			return Page{}, err
 		}
-		args = append(args, c.Day, c.ID)
-		where = append(where, fmt.Sprintf("(a.held_on, a.id) < ($%d, $%d)", len(args)-1, len(args)))
+		q.add("(a.held_on, a.id) < (?, ?)", c.Day, c.ID)
 	case f.Before != "":
 		c, err := ParseCursor(f.Before)
 		if err != nil {
 			return Page{}, err
 		}
-		args = append(args, c.Day, c.ID)
-		where = append(where, fmt.Sprintf("(a.held_on, a.id) > ($%d, $%d)", len(args)-1, len(args)))
+		q.add("(a.held_on, a.id) > (?, ?)", c.Day, c.ID)
 		order, backward = "a.held_on, a.id", true
 	}
-	args = append(args, f.Limit+1)
-	q := fmt.Sprintf("SELECT %s%s WHERE %s ORDER BY %s LIMIT $%d", activityColumns, activityFrom, and(where), order, len(args))
+	// The page's ids first, from the narrow indexes (a small subtree's
+	// matches are sorted as (day, id) pairs, not as whole rows), then
+	// their rows.
+	args := append(q.args, f.Limit+1)
+	ids := fmt.Sprintf("SELECT a.id FROM activities a WHERE %s ORDER BY %s LIMIT $%d", q.sql(), order, len(args))
 	if f.After == "" && f.Before == "" && f.Offset > 0 {
 		args = append(args, f.Offset)
-		q += fmt.Sprintf(" OFFSET $%d", len(args))
+		ids += fmt.Sprintf(" OFFSET $%d", len(args))
 	}
-	items, err := s.query(ctx, s.DB.R, q, args...)
+	items, err := s.query(ctx, s.DB.R, "SELECT "+activityColumns+activityFrom+" WHERE a.id IN ("+ids+") ORDER BY "+order, args...)
 	if err != nil {
 		return Page{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"thidua/internal/database"
 	"thidua/internal/dbtest"
 	"thidua/internal/errs"
+	"thidua/internal/unit"
 )
 
 // seedList logs, for schools A, B and C, activities over two school years
@@ -101,6 +102,60 @@ func TestListFilters(t *testing.T) {
 				t.Errorf("%s: total %d, want %d", tc.name, p.Total, len(tc.want))
 			}
 		}
+		// A department's list (most units: counted through the units
+		// outside it) leaves out another tree's activities.
+		other, err := (&unit.Store{DB: db}).Create(ctx, access.System(), unit.Input{Kind: unit.Department, Code: "KHAC", Name: "Sở khác"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writer := access.Scope{UserID: e.staffA.UserID, Username: "x", Grants: []access.Grant{{Path: access.SystemPath, Role: access.Staff}}}
+		e.create(writer, input(other, "Tọa đàm ở sở khác", d(2025, 11, 20), Seminar))
+		dep := access.Scope{UserID: 1, Username: "so", Grants: []access.Grant{{UnitID: e.so.ID, Path: e.so.Path, Role: access.Leader}}}
+		for _, tc := range []struct {
+			name string
+			sc   access.Scope
+			f    Filter
+			want int
+			form map[Form]int
+		}{
+			{"department", dep, Filter{}, 8, map[Form]int{Seminar: 3, Exchange: 1, Culture: 1, Visual: 1, Online: 1, Press: 1}},
+			{"department, year and form", dep, Filter{SchoolYear: 2025, Form: Seminar}, 2, map[Form]int{Seminar: 2, Culture: 1, Visual: 1, Online: 1, Press: 1}},
+			{"department, ward 2", dep, Filter{UnitID: e.w2.ID}, 1, map[Form]int{Press: 1}},
+			{"system", writer, Filter{}, 9, map[Form]int{Seminar: 4, Exchange: 1, Culture: 1, Visual: 1, Online: 1, Press: 1}},
+			{"department, words", dep, Filter{Query: "toa dam"}, 3, map[Form]int{Seminar: 3}},
+		} {
+			p, err := e.s.List(ctx, tc.sc, tc.f)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if p.Total != tc.want || len(p.Items) != tc.want {
+				t.Errorf("%s: total %d, %d items, want %d", tc.name, p.Total, len(p.Items), tc.want)
+			}
+			for _, f := range Forms {
+				if p.ByForm[f] != tc.form[f] {
+					t.Errorf("%s: ByForm[%s] = %d, want %d", tc.name, f, p.ByForm[f], tc.form[f])
+				}
+			}
+		}
+
+		// Moving an activity to another day and form moves its count.
+		moved := seeded["Giao lưu điển hình"]
+		in := moved.Input()
+		in.Date, in.Form = d(2025, 12, 24), Culture
+		if _, err := e.s.Update(ctx, e.staffA, moved.ID, moved.Version, in); err != nil {
+			t.Fatal(err)
+		}
+		e.checkDayCounts()
+		if p, err := e.s.List(ctx, dep, Filter{SchoolYear: 2025}); err != nil || p.ByForm[Culture] != 2 || p.ByForm[Exchange] != 0 || p.Total != 7 {
+			t.Errorf("department after the move: %v %v, %v", p.Total, p.ByForm, err)
+		}
+		if err := e.s.Delete(ctx, e.staffA, moved.ID, moved.Version+1); err != nil {
+			t.Fatal(err)
+		}
+		e.checkDayCounts()
+		seeded["Giao lưu điển hình"] = moved
+		e.create(e.staffA, func() Input { in := input(e.a, "Giao lưu điển hình", d(2025, 3, 26), Exchange); in.Description = "Gặp gỡ Đoàn viên tiêu biểu"; return in }())
+
 		// The forms' counts ignore the form filter and share the rest.
 		p, err := e.s.List(ctx, e.officer1, Filter{SchoolYear: 2025, Form: Seminar})
 		if err != nil {

@@ -382,6 +382,17 @@ func writeLinks(ctx context.Context, tx *sql.Tx, id int64, in Input) error {
 	return nil
 }
 
+// tally adds delta to the number of activities of form f on day (the
+// activity_day_counts the department lists count with).
+func tally(ctx context.Context, tx *sql.Tx, f Form, day time.Time, delta int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO activity_day_counts (form, held_on, n) VALUES ($1, $2, $3)
+		ON CONFLICT (form, held_on) DO UPDATE SET n = activity_day_counts.n + excluded.n`, string(f), day, delta)
+	if err != nil {
+		return errs.Wrap(err, "activity: day counts")
+	}
+	return nil
+}
+
 // Upload is a file sent with an activity: its name as sent and its bytes.
 type Upload struct {
 	Name string
@@ -428,6 +439,9 @@ func (s *Store) Create(ctx context.Context, sc access.Scope, in Input, uploads .
 			return errs.Wrap(err, "activity: insert")
 		}
 		if err := writeLinks(ctx, tx, id, in); err != nil {
+			return err
+		}
+		if err := tally(ctx, tx, in.Form, in.Date, 1); err != nil {
 			return err
 		}
 		if err := s.insertFiles(ctx, tx, sc, id, refs); err != nil {
@@ -493,6 +507,14 @@ func (s *Store) Update(ctx context.Context, sc access.Scope, id int64, version i
 		if err := writeLinks(ctx, tx, id, in); err != nil {
 			return err
 		}
+		if in.Form != old.Form || !in.Date.Equal(old.Date) {
+			if err := tally(ctx, tx, old.Form, old.Date, -1); err != nil {
+				return err
+			}
+			if err := tally(ctx, tx, in.Form, in.Date, 1); err != nil {
+				return err
+			}
+		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}
@@ -557,6 +579,9 @@ func (s *Store) Delete(ctx context.Context, sc access.Scope, id int64, version i
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.ErrStale
+		}
+		if err := tally(ctx, tx, old.Form, old.Date, -1); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Change{Scope: sc, UnitID: old.UnitID, UnitPath: old.UnitPath, Action: "delete",
 			ObjectType: "activity", ObjectID: id, Summary: "Xóa hoạt động tuyên truyền " + describe(old), Before: old})

@@ -32,13 +32,26 @@ CREATE TABLE activities (
     updated_by   BIGINT NOT NULL DEFAULT 0,
     updated_at   TIMESTAMPTZ NOT NULL
 );
--- A subtree's activities in a period (the unit ids come from units.path),
--- with or without one form; the newest first across the province; the
+-- A small subtree's activities in a period (the unit ids come from
+-- units.path), with or without one form; the newest first across the
+-- province, with or without one form (and each form's count there); the
 -- public portal's recent ones.
-CREATE INDEX activities_unit_day ON activities(unit_id, held_on);
+CREATE INDEX activities_unit_day ON activities(unit_id, held_on, form);
 CREATE INDEX activities_unit_form_day ON activities(unit_id, form, held_on);
 CREATE INDEX activities_day ON activities(held_on, id);
+CREATE INDEX activities_form_day ON activities(form, held_on, id);
 CREATE INDEX activities_public ON activities(held_on) WHERE public;
+
+-- activity_day_counts: how many activities of each form each day holds,
+-- over all units, kept by the store in the transaction of every change.
+-- Counting a department's list by form is then a sum over (form, day)
+-- rows, however many schools log activities.
+CREATE TABLE activity_day_counts (
+    form    TEXT NOT NULL,
+    held_on DATE NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (form, held_on)
+);
 
 -- Links to movements, campaigns and exemplar dossiers. A campaign's movement
 -- is always linked too.
