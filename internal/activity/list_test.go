@@ -154,7 +154,11 @@ func TestListFilters(t *testing.T) {
 		}
 		e.checkDayCounts()
 		seeded["Giao lưu điển hình"] = moved
-		e.create(e.staffA, func() Input { in := input(e.a, "Giao lưu điển hình", d(2025, 3, 26), Exchange); in.Description = "Gặp gỡ Đoàn viên tiêu biểu"; return in }())
+		e.create(e.staffA, func() Input {
+			in := input(e.a, "Giao lưu điển hình", d(2025, 3, 26), Exchange)
+			in.Description = "Gặp gỡ Đoàn viên tiêu biểu"
+			return in
+		}())
 
 		// The forms' counts ignore the form filter and share the rest.
 		p, err := e.s.List(ctx, e.officer1, Filter{SchoolYear: 2025, Form: Seminar})
