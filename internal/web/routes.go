@@ -54,6 +54,8 @@ func (s *Server) registerRoutes() {
 
 	s.registerDossiers() // dossiers.go: exemplar dossiers, versions, profile, honours
 	s.registerRounds()   // rounds.go: rounds, nominations, scoring, decisions
+
+	s.registerActivities() // activities.go: propaganda activities, their files, XLSX exports
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"thidua/internal/account"
+	"thidua/internal/activity"
 	"thidua/internal/database"
 	"thidua/internal/exemplar"
 	"thidua/internal/files"
 	"thidua/internal/jobs"
+	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
 )
@@ -37,6 +39,7 @@ type Server struct {
 	jobs     *jobs.Queue
 	dossiers *exemplar.Store
 	sel      *selection.Store
+	activity *activity.Store
 	log      *slog.Logger
 	opt      Options
 
@@ -86,6 +89,7 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	}
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
 	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
+	s.activity = &activity.Store{DB: db, Files: fs, Jobs: q, Dossiers: s.dossiers, Notify: &notify.Store{DB: db, Jobs: q, BaseURL: opt.BaseURL}}
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s
@@ -96,6 +100,7 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 // periodic tasks (reminders, digests; see jobs.Runner.Every and Daily).
 // Each domain adds its own line here.
 func (s *Server) RegisterJobs(r *jobs.Runner) {
+	s.activity.RegisterJobs(r) // thumbnails, XLSX exports
 }
 
 // Routes returns every registered route, sorted.
