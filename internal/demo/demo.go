@@ -276,6 +276,9 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 	if err := loadPipeline(ctx, db); err != nil {
 		return nil, err
 	}
+	if err := loadActivities(ctx, db); err != nil { // activities.go
+		return nil, fmt.Errorf("demo: activities: %w", err)
+	}
 	return out, nil
 }
 

@@ -316,25 +316,30 @@ func (s *Server) activityFormPage(r *http.Request, a *activity.Activity, form ur
 		seen[id] = true
 		data.Dossiers = append(data.Dossiers, dossierChoice{ID: d.ID, Title: dossierName(d), Subject: d.SubjectName(), Unit: d.UnitName, Checked: true})
 	}
-	if q := strings.TrimSpace(form.Get("dossier_q")); q != "" || form.Get("do") == "find" {
-		data.DossierQ, data.Searched = q, true
-		found, err := s.dossierOptions(r, q)
-		if err != nil {
-			return "", data, err
-		}
-		for _, d := range found {
-			if !seen[d.ID] {
-				data.Dossiers = append(data.Dossiers, d)
-			}
+	// What a search found; before any, the latest dossiers the caller
+	// may read, as suggestions.
+	q := strings.TrimSpace(form.Get("dossier_q"))
+	data.DossierQ, data.Searched = q, q != "" || form.Get("do") == "find"
+	limit := 6
+	if data.Searched {
+		limit = 20
+	}
+	found, err := s.dossierOptions(r, q, limit)
+	if err != nil {
+		return "", data, err
+	}
+	for _, d := range found {
+		if !seen[d.ID] {
+			data.Dossiers = append(data.Dossiers, d)
 		}
 	}
 	return title, data, nil
 }
 
 // dossierOptions finds the dossiers the caller may link: those they may
-// read, matching q (folded), at most 20.
-func (s *Server) dossierOptions(r *http.Request, q string) ([]dossierChoice, error) {
-	ds, _, err := s.dossiers.List(r.Context(), scope(r), exemplar.Filter{Query: q, Limit: 20})
+// read, matching q (folded), the latest changed first, at most limit.
+func (s *Server) dossierOptions(r *http.Request, q string, limit int) ([]dossierChoice, error) {
+	ds, _, err := s.dossiers.List(r.Context(), scope(r), exemplar.Filter{Query: q, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
@@ -647,7 +652,7 @@ func (s *Server) activityUpdate(w http.ResponseWriter, r *http.Request) {
 // activityDossierOptions answers the dossier picker's search (JSON, for
 // the page's script): the dossiers the caller may link.
 func (s *Server) activityDossierOptions(w http.ResponseWriter, r *http.Request) {
-	found, err := s.dossierOptions(r, r.URL.Query().Get("q"))
+	found, err := s.dossierOptions(r, r.URL.Query().Get("q"), 20)
 	if err != nil {
 		s.fail(w, r, err)
 		return

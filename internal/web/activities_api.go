@@ -183,8 +183,8 @@ func (s *Server) apiActivityList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := activityListJSON{Items: []activityJSON{}, Total: p.Total, ByForm: map[string]int{}, Next: strOrNull(p.Next), Prev: strOrNull(p.Prev)}
-	for k, n := range p.ByForm {
-		out.ByForm[string(k)] = n
+	for _, f := range activity.Forms {
+		out.ByForm[string(f)] = p.ByForm[f]
 	}
 	for _, a := range p.Items {
 		j, err := s.toActivityJSON(r, a)
