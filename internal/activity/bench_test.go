@@ -71,15 +71,17 @@ func seedActivities(b *testing.B, db *database.DB, prov dbtest.Province, n int) 
 				viet.Fold(title+" "+desc), now, now)
 		}
 		rows, err := tx.QueryContext(ctx, `INSERT INTO activities (unit_id, held_on, title, form, participants, reach, description, links, public, search,
-			version, created_at, updated_at) VALUES `+strings.Join(vals, ", ")+" RETURNING id", args...)
+			version, created_at, updated_at) VALUES `+strings.Join(vals, ", ")+" RETURNING id, unit_id", args...)
 		if err != nil {
 			b.Fatal(err)
 		}
 		var ids []int64
+		unitOf := map[int64]int64{}
 		for rows.Next() {
-			var id int64
-			rows.Scan(&id)
+			var id, u int64
+			rows.Scan(&id, &u)
 			ids = append(ids, id)
+			unitOf[id] = u
 		}
 		rows.Close()
 		var links []string
@@ -87,12 +89,12 @@ func seedActivities(b *testing.B, db *database.DB, prov dbtest.Province, n int) 
 		for _, id := range ids {
 			if rng.IntN(5) == 0 {
 				j := len(largs)
-				links = append(links, fmt.Sprintf("($%d, $%d)", j+1, j+2))
-				largs = append(largs, id, movements[rng.IntN(len(movements))])
+				links = append(links, fmt.Sprintf("($%d, $%d, $%d)", j+1, j+2, j+3))
+				largs = append(largs, id, movements[rng.IntN(len(movements))], unitOf[id])
 			}
 		}
 		if len(links) > 0 {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO activity_movements (activity_id, movement_id) VALUES "+strings.Join(links, ", "), largs...); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO activity_movements (activity_id, movement_id, unit_id) VALUES "+strings.Join(links, ", "), largs...); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"thidua/internal/access"
+	"thidua/internal/database"
 	"thidua/internal/errs"
 	"thidua/internal/viet"
 )
@@ -24,7 +25,7 @@ type Filter struct {
 	MovementID int64      `json:"movement_id,omitempty"`
 	CampaignID int64      `json:"campaign_id,omitempty"`
 	Status     Status     `json:"status,omitempty"` // Planned or Held ("": both)
-	Query      string     `json:"query,omitempty"`  // folded words, each found in the title, form, partners or description
+	Query      string     `json:"query,omitempty"`  // words, each beginning a word of the title, form, partners or description (folded: "duc" finds "Đức")
 
 	Limit  int    `json:"-"` // 50 when 0, at most 1000
 	After  string `json:"-"` // cursor: the rows after (older than) it
@@ -202,8 +203,9 @@ func (s *Store) units(ctx context.Context, sc access.Scope, f Filter) (unitSet, 
 
 // base builds the conditions of f other than the units, the form and the
 // cursor. restrictive reports a condition (movement, campaign, words) that
-// no index on the day or the form serves.
-func (s *Store) base(f Filter) (q query, restrictive bool, err error) {
+// no index on the day or the form serves. A movement or campaign over a
+// small unit set is looked up through its links' units.
+func (s *Store) base(f Filter, units unitSet) (q query, restrictive bool, err error) {
 	from, to := f.period()
 	if from != nil {
 		q.add("a.held_on >= ?", *from)
@@ -220,24 +222,45 @@ func (s *Store) base(f Filter) (q query, restrictive bool, err error) {
 	default:
 		return q, false, errs.InvalidField("status", "Trạng thái chỉ có thể là kế hoạch hoặc đã tổ chức.")
 	}
-	if f.MovementID != 0 {
-		q.add("a.id IN (SELECT activity_id FROM activity_movements WHERE movement_id = ?)", f.MovementID)
+	link := func(table, col string, id int64) {
+		cond, args := "a.id IN (SELECT activity_id FROM "+table+" WHERE "+col+" = ?", []any{id}
+		if !units.all && !units.big {
+			cond += " AND unit_id IN (SELECT id FROM units WHERE " + units.cond + ")"
+			args = append(args, units.args...)
+		}
+		q.add(cond+")", args...)
 		restrictive = true
+	}
+	if f.MovementID != 0 {
+		link("activity_movements", "movement_id", f.MovementID)
 	}
 	if f.CampaignID != 0 {
-		q.add("a.id IN (SELECT activity_id FROM activity_campaigns WHERE campaign_id = ?)", f.CampaignID)
-		restrictive = true
+		link("activity_campaigns", "campaign_id", f.CampaignID)
 	}
-	for _, w := range strings.Fields(viet.Fold(f.Query)) {
-		q.add(`a.search LIKE ? ESCAPE '\'`, "%"+likeEscape(w)+"%")
+	if words := searchWords(f.Query); len(words) > 0 {
 		restrictive = true
+		if s.DB.Dialect == database.Postgres {
+			for i, w := range words {
+				words[i] = w + ":*"
+			}
+			q.add("to_tsvector('simple', a.search) @@ to_tsquery('simple', ?)", strings.Join(words, " & "))
+		} else {
+			for i, w := range words {
+				words[i] = `"` + w + `"*`
+			}
+			q.add("a.id IN (SELECT rowid FROM activities_fts WHERE activities_fts MATCH ?)", strings.Join(words, " "))
+		}
 	}
 	return q, restrictive, nil
 }
 
-// likeEscape escapes LIKE's wildcards in s (the escape character is \).
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+// searchWords splits a search into its folded words (letters and digits):
+// each must begin a word of the activity's search text ("giao lu" finds
+// "giao lưu", "duc" finds "Đức").
+func searchWords(q string) []string {
+	return strings.FieldsFunc(viet.Fold(q), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
 }
 
 // countForms counts the activities matching base and the unit set, per
@@ -298,7 +321,7 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) (Page, erro
 	if err != nil {
 		return Page{}, err
 	}
-	base, restrictive, err := s.base(f)
+	base, restrictive, err := s.base(f, units)
 	if err != nil {
 		return Page{}, err
 	}

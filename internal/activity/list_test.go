@@ -84,7 +84,8 @@ func TestListFilters(t *testing.T) {
 			{"campaign", e.officer1, Filter{CampaignID: c}, []string{"Văn nghệ chào mừng 20/11"}},
 			{"folded search", e.officer1, Filter{Query: "dien hinh"}, []string{"Tọa đàm đổi mới phương pháp", "Giao lưu điển hình"}},
 			{"đ folds to d", e.officer1, Filter{Query: "duc giao vien"}, []string{"Tin bài trên trang trường B"}},
-			{"LIKE wildcards are literal", e.officer1, Filter{Query: "%"}, nil},
+			{"words match as prefixes", e.officer1, Filter{Query: "GIAO lu"}, []string{"Giao lưu điển hình"}},
+			{"not inside a word", e.officer1, Filter{Query: "iao"}, nil},
 			{"school C from ward 2", e.officer2, Filter{}, []string{"Phối hợp báo, đài ở trường C"}},
 			{"viewer sees like staff", e.viewerA, Filter{Form: Visual}, []string{"Pano cổ động 11/6"}},
 			{"no role, nothing", access.Scope{UserID: 999, Username: "x"}, Filter{}, nil},
@@ -123,6 +124,8 @@ func TestListFilters(t *testing.T) {
 			{"department, ward 2", dep, Filter{UnitID: e.w2.ID}, 1, map[Form]int{Press: 1}},
 			{"system", writer, Filter{}, 9, map[Form]int{Seminar: 4, Exchange: 1, Culture: 1, Visual: 1, Online: 1, Press: 1}},
 			{"department, words", dep, Filter{Query: "toa dam"}, 3, map[Form]int{Seminar: 3}},
+			{"department, movement", dep, Filter{MovementID: m}, 2, map[Form]int{Seminar: 1, Culture: 1}},
+			{"department, campaign", dep, Filter{CampaignID: c}, 1, map[Form]int{Culture: 1}},
 		} {
 			p, err := e.s.List(ctx, tc.sc, tc.f)
 			if err != nil {
@@ -241,6 +244,40 @@ func TestListPagesByCursor(t *testing.T) {
 		p, err := e.s.List(ctx, e.officer1, Filter{Limit: 5, Offset: 20})
 		if err != nil || !slices.Equal(titles(p.Items), all[20:]) || p.Next != "" || p.Prev == "" {
 			t.Errorf("offset 20: %q next %q prev %q, %v", titles(p.Items), p.Next, p.Prev, err)
+		}
+	})
+}
+
+// TestSearchFollowsEdits: the word index follows edits and deletions.
+func TestSearchFollowsEdits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		a := e.create(e.staffA, input(e.a, "Hội thi kể chuyện Bác Hồ", d(2025, 5, 19), Culture))
+		found := func(q string) int {
+			t.Helper()
+			p, err := e.s.List(ctx, e.staffA, Filter{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Total
+		}
+		if found("ke chuyen bac") != 1 || found("lien hoan") != 0 {
+			t.Fatalf("before the edit: %d, %d", found("ke chuyen bac"), found("lien hoan"))
+		}
+		in := a.Input()
+		in.Title = "Liên hoan văn nghệ"
+		if _, err := e.s.Update(ctx, e.staffA, a.ID, a.Version, in); err != nil {
+			t.Fatal(err)
+		}
+		if found("ke chuyen bac") != 0 || found("lien hoan") != 1 {
+			t.Errorf("after the edit: %d, %d", found("ke chuyen bac"), found("lien hoan"))
+		}
+		if err := e.s.Delete(ctx, e.staffA, a.ID, a.Version+1); err != nil {
+			t.Fatal(err)
+		}
+		if found("lien hoan") != 0 {
+			t.Error("a deleted activity is still found")
 		}
 	})
 }

@@ -362,19 +362,27 @@ func searchText(in Input) string {
 	return viet.Fold(in.Title + " " + in.FormOther + " " + in.Partners + " " + in.Description)
 }
 
-// writeLinks replaces the link rows of activity id.
-func writeLinks(ctx context.Context, tx *sql.Tx, id int64, in Input) error {
+// writeLinks replaces the link rows of activity id of unit unitID.
+func writeLinks(ctx context.Context, tx *sql.Tx, id, unitID int64, in Input) error {
 	for _, t := range []string{"activity_movements", "activity_campaigns", "activity_dossiers"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE activity_id = $1", id); err != nil {
 			return errs.Wrap(err, "activity: clear links")
 		}
 	}
 	for _, l := range []struct {
-		table, col string
-		ids        []int64
-	}{{"activity_movements", "movement_id", in.MovementIDs}, {"activity_campaigns", "campaign_id", in.CampaignIDs}, {"activity_dossiers", "dossier_id", in.DossierIDs}} {
+		insert string
+		ids    []int64
+	}{
+		{"INSERT INTO activity_movements (activity_id, movement_id, unit_id) VALUES ($1, $2, $3)", in.MovementIDs},
+		{"INSERT INTO activity_campaigns (activity_id, campaign_id, unit_id) VALUES ($1, $2, $3)", in.CampaignIDs},
+		{"INSERT INTO activity_dossiers (activity_id, dossier_id) VALUES ($1, $2)", in.DossierIDs},
+	} {
 		for _, x := range l.ids {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO "+l.table+" (activity_id, "+l.col+") VALUES ($1, $2)", id, x); err != nil {
+			args := []any{id, x}
+			if strings.Count(l.insert, "$") == 3 {
+				args = append(args, unitID)
+			}
+			if _, err := tx.ExecContext(ctx, l.insert, args...); err != nil {
 				return errs.Wrap(err, "activity: write links")
 			}
 		}
@@ -438,7 +446,7 @@ func (s *Store) Create(ctx context.Context, sc access.Scope, in Input, uploads .
 		if err != nil {
 			return errs.Wrap(err, "activity: insert")
 		}
-		if err := writeLinks(ctx, tx, id, in); err != nil {
+		if err := writeLinks(ctx, tx, id, u.ID, in); err != nil {
 			return err
 		}
 		if err := tally(ctx, tx, in.Form, in.Date, 1); err != nil {
@@ -504,7 +512,7 @@ func (s *Store) Update(ctx context.Context, sc access.Scope, id int64, version i
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.ErrStale
 		}
-		if err := writeLinks(ctx, tx, id, in); err != nil {
+		if err := writeLinks(ctx, tx, id, old.UnitID, in); err != nil {
 			return err
 		}
 		if in.Form != old.Form || !in.Date.Equal(old.Date) {

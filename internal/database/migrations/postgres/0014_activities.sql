@@ -42,6 +42,10 @@ CREATE INDEX activities_day ON activities(held_on, id);
 CREATE INDEX activities_form_day ON activities(form, held_on, id);
 CREATE INDEX activities_public ON activities(held_on) WHERE public;
 
+-- The folded search text indexed by word (the lists match each word of a
+-- search as a prefix).
+CREATE INDEX activities_search ON activities USING gin (to_tsvector('simple', search));
+
 -- activity_day_counts: how many activities of each form each day holds,
 -- over all units, kept by the store in the transaction of every change.
 -- Counting a department's list by form is then a sum over (form, day)
@@ -54,20 +58,24 @@ CREATE TABLE activity_day_counts (
 );
 
 -- Links to movements, campaigns and exemplar dossiers. A campaign's movement
--- is always linked too.
+-- is always linked too. unit_id is the activity's (which never changes), so
+-- that a ward's activities of a movement are found without reading every
+-- activity of the movement.
 CREATE TABLE activity_movements (
     activity_id BIGINT NOT NULL REFERENCES activities(id),
     movement_id BIGINT NOT NULL REFERENCES movements(id),
+    unit_id     BIGINT NOT NULL REFERENCES units(id),
     PRIMARY KEY (activity_id, movement_id)
 );
-CREATE INDEX activity_movements_movement ON activity_movements(movement_id, activity_id);
+CREATE INDEX activity_movements_movement ON activity_movements(movement_id, unit_id, activity_id);
 
 CREATE TABLE activity_campaigns (
     activity_id BIGINT NOT NULL REFERENCES activities(id),
     campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+    unit_id     BIGINT NOT NULL REFERENCES units(id),
     PRIMARY KEY (activity_id, campaign_id)
 );
-CREATE INDEX activity_campaigns_campaign ON activity_campaigns(campaign_id, activity_id);
+CREATE INDEX activity_campaigns_campaign ON activity_campaigns(campaign_id, unit_id, activity_id);
 
 CREATE TABLE activity_dossiers (
     activity_id BIGINT NOT NULL REFERENCES activities(id),

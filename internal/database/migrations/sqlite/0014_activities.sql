@@ -42,6 +42,23 @@ CREATE INDEX activities_day ON activities(held_on, id);
 CREATE INDEX activities_form_day ON activities(form, held_on, id);
 CREATE INDEX activities_public ON activities(held_on) WHERE public;
 
+-- activities_fts: the folded search text indexed by word (the lists match
+-- each word of a search as a prefix), kept by triggers.
+CREATE VIRTUAL TABLE activities_fts USING fts5(search, content='activities', content_rowid='id');
+CREATE TRIGGER activities_fts_insert AFTER INSERT ON activities
+BEGIN
+    INSERT INTO activities_fts (rowid, search) VALUES (new.id, new.search);
+END;
+CREATE TRIGGER activities_fts_delete AFTER DELETE ON activities
+BEGIN
+    INSERT INTO activities_fts (activities_fts, rowid, search) VALUES ('delete', old.id, old.search);
+END;
+CREATE TRIGGER activities_fts_update AFTER UPDATE OF search ON activities
+BEGIN
+    INSERT INTO activities_fts (activities_fts, rowid, search) VALUES ('delete', old.id, old.search);
+    INSERT INTO activities_fts (rowid, search) VALUES (new.id, new.search);
+END;
+
 -- activity_day_counts: how many activities of each form each day holds,
 -- over all units, kept by the store in the transaction of every change.
 -- Counting a department's list by form is then a sum over (form, day)
@@ -54,20 +71,24 @@ CREATE TABLE activity_day_counts (
 );
 
 -- Links to movements, campaigns and exemplar dossiers. A campaign's movement
--- is always linked too.
+-- is always linked too. unit_id is the activity's (which never changes), so
+-- that a ward's activities of a movement are found without reading every
+-- activity of the movement.
 CREATE TABLE activity_movements (
     activity_id INTEGER NOT NULL REFERENCES activities(id),
     movement_id INTEGER NOT NULL REFERENCES movements(id),
+    unit_id     INTEGER NOT NULL REFERENCES units(id),
     PRIMARY KEY (activity_id, movement_id)
 );
-CREATE INDEX activity_movements_movement ON activity_movements(movement_id, activity_id);
+CREATE INDEX activity_movements_movement ON activity_movements(movement_id, unit_id, activity_id);
 
 CREATE TABLE activity_campaigns (
     activity_id INTEGER NOT NULL REFERENCES activities(id),
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    unit_id     INTEGER NOT NULL REFERENCES units(id),
     PRIMARY KEY (activity_id, campaign_id)
 );
-CREATE INDEX activity_campaigns_campaign ON activity_campaigns(campaign_id, activity_id);
+CREATE INDEX activity_campaigns_campaign ON activity_campaigns(campaign_id, unit_id, activity_id);
 
 CREATE TABLE activity_dossiers (
     activity_id INTEGER NOT NULL REFERENCES activities(id),
