@@ -167,6 +167,7 @@ func BenchmarkList(b *testing.B) {
 			{"province-deep-page-cursor", dep, Filter{After: deep.String()}},
 			{"province-offset-100000", dep, Filter{Offset: 100000}},
 			{"province-search", dep, Filter{Query: "giao lưu điển hình"}},
+			{"ward-officer-search", ward, Filter{Query: "giao lưu"}},
 		} {
 			b.Run(c.name, func(b *testing.B) {
 				f := c.f

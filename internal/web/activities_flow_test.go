@@ -368,3 +368,44 @@ func TestActivityAPI(t *testing.T) {
 		problemOf(t, e.serve(apiReq(t, "GET", *ex.FileURL, other, nil)), http.StatusNotFound)
 	})
 }
+
+func TestActivityMovementPickers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newDossierEnv(t, db)
+		ctx := context.Background()
+		now := database.Now()
+		var m, c int64
+		if err := db.W.QueryRowContext(ctx, `INSERT INTO movements (unit_id, name, authority, kind, starts_on, status, created_at, updated_at)
+			VALUES ($1, 'Đổi mới, sáng tạo trong dạy và học', 'bo_gddt', 'thuong_xuyen', $2, 'active', $3, $3) RETURNING id`, e.so.ID, now, now).Scan(&m); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.W.QueryRowContext(ctx, `INSERT INTO campaigns (movement_id, unit_id, name, starts_on, ends_on, created_at, updated_at)
+			VALUES ($1, $2, 'Đợt thi đua chào mừng 20/11', $3, $3, $3, $3) RETURNING id`, m, e.so.ID, now).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		tok, _ := e.session(t, e.staffA.ID, account.Web)
+		w, csrf := e.newPage(t, "/activities/new", tok)
+		body := w.Body.String()
+		if !strings.Contains(body, `name="movements" value="`+idstr(m)+`"`) || !strings.Contains(body, `name="campaigns" value="`+idstr(c)+`"`) {
+			t.Fatal("the form offers no movement or campaign")
+		}
+		// Ticking the campaign links its movement too.
+		id := activityID(t, e.serve(pageReq("POST", "/activities", tok, url.Values{"csrf": {csrf}, "unit_id": {idstr(e.a.ID)},
+			"title": {"Văn nghệ 20/11"}, "form": {"culture"}, "date": {"2025-11-19"}, "campaigns": {idstr(c)}})))
+		page := e.serve(pageReq("GET", "/activities/"+idstr(id), tok, nil)).Body.String()
+		if !strings.Contains(page, "Đổi mới, sáng tạo trong dạy và học") || !strings.Contains(page, "Đợt thi đua chào mừng 20/11") {
+			t.Error("the activity page does not name the movement and the campaign")
+		}
+		edit := e.serve(pageReq("GET", "/activities/"+idstr(id)+"/edit", tok, nil)).Body.String()
+		for _, box := range []string{`name="movements" value="` + idstr(m) + `" checked`, `name="campaigns" value="` + idstr(c) + `" checked`} {
+			if !strings.Contains(edit, box) {
+				t.Errorf("the edit form lacks %s", box)
+			}
+		}
+		for q, want := range map[string]bool{"movement=m" + idstr(m): true, "movement=c" + idstr(c): true, "movement=c" + idstr(c+100): false} {
+			if got := strings.Contains(e.serve(pageReq("GET", "/activities?"+q, tok, nil)).Body.String(), "Văn nghệ 20/11"); got != want {
+				t.Errorf("list with %s shows the activity: %v", q, got)
+			}
+		}
+	})
+}
