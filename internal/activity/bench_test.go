@@ -168,6 +168,7 @@ func BenchmarkList(b *testing.B) {
 			{"province-offset-100000", dep, Filter{Offset: 100000}},
 			{"province-search", dep, Filter{Query: "giao lưu điển hình"}},
 			{"ward-officer-search", ward, Filter{Query: "giao lưu"}},
+			{"province-search-selective", dep, Filter{Query: "12345"}},
 		} {
 			b.Run(c.name, func(b *testing.B) {
 				f := c.f

@@ -141,7 +141,13 @@ type unitSet struct {
 	// big: the set holds more than half the units, so counting goes
 	// through what lies outside it (see List).
 	big bool
+	// rowCheck: another condition drives the query (PostgreSQL's word
+	// index); the units are checked row by row.
+	rowCheck bool
 }
+
+// indexed reports whether the set's units may drive a query.
+func (u unitSet) indexed() bool { return !u.big && !u.rowCheck }
 
 // in is the condition "a.unit_id in the set" (negated: not in it), for q.
 // plain is false for a big set, so that the planner walks the activities in
@@ -205,7 +211,7 @@ func (s *Store) units(ctx context.Context, sc access.Scope, f Filter) (unitSet, 
 // cursor. restrictive reports a condition (movement, campaign, words) that
 // no index on the day or the form serves. A movement or campaign over a
 // small unit set is looked up through its links' units.
-func (s *Store) base(f Filter, units unitSet) (q query, restrictive bool, err error) {
+func (s *Store) base(f Filter, units *unitSet) (q query, restrictive bool, err error) {
 	from, to := f.period()
 	if from != nil {
 		q.add("a.held_on >= ?", *from)
@@ -243,12 +249,25 @@ func (s *Store) base(f Filter, units unitSet) (q query, restrictive bool, err er
 			for i, w := range words {
 				words[i] = w + ":*"
 			}
-			q.add("to_tsvector('simple', a.search) @@ to_tsquery('simple', ?)", strings.Join(words, " & "))
+			// Written into the query (the words are letters and digits
+			// only), so that the planner weighs them; the word index
+			// drives, and the units are checked row by row (driven by a
+			// small set's units, the planner would read the index's
+			// answer again for each unit).
+			q.add("a.search_tsv @@ to_tsquery('simple', '" + strings.Join(words, " & ") + "')")
+			units.rowCheck = true
 		} else {
 			for i, w := range words {
 				words[i] = `"` + w + `"*`
 			}
-			q.add("a.id IN (SELECT rowid FROM activities_fts WHERE activities_fts MATCH ?)", strings.Join(words, " "))
+			// Over a small unit set, the set's activities are read and
+			// each looked up among the matches, listed once (+: not an
+			// index condition); over a big one, the matches drive.
+			col := "a.id"
+			if !units.all && !units.big {
+				col = "+a.id"
+			}
+			q.add(col+" IN (SELECT rowid FROM activities_fts WHERE activities_fts MATCH ?)", strings.Join(words, " "))
 		}
 	}
 	return q, restrictive, nil
@@ -293,8 +312,12 @@ func (s *Store) countForms(ctx context.Context, base query, units unitSet, restr
 		return "SELECT a.form, COUNT(*) FROM activities a WHERE " + q.sql() + " GROUP BY a.form"
 	}
 	if restrictive || (!units.all && !units.big) {
+		// A big set is checked row by row (+a.unit_id), so that the
+		// restrictive condition drives the query: planned for an unknown
+		// path, a prepared statement could otherwise read every unit's
+		// rows.
 		q := base.clone()
-		units.in(&q, false, true)
+		units.in(&q, false, units.indexed())
 		return out, collect(grouped(q), q.args, 1)
 	}
 	// base holds conditions on a.held_on only: they apply to the day counts.
@@ -321,7 +344,7 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) (Page, erro
 	if err != nil {
 		return Page{}, err
 	}
-	base, restrictive, err := s.base(f, units)
+	base, restrictive, err := s.base(f, &units)
 	if err != nil {
 		return Page{}, err
 	}
@@ -337,7 +360,7 @@ func (s *Store) List(ctx context.Context, sc access.Scope, f Filter) (Page, erro
 	}
 
 	q := base.clone()
-	units.in(&q, false, !units.big)
+	units.in(&q, false, units.indexed())
 	if f.Form != "" {
 		q.add("a.form = ?", string(f.Form))
 	}
