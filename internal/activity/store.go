@@ -46,14 +46,14 @@ type Store struct {
 
 func (s *Store) files() *files.Store {
 	if s.Files == nil {
-		s.Files = files.New(s.DB, "", 0)
+		return files.New(s.DB, "", 0)
 	}
 	return s.Files
 }
 
 func (s *Store) dossiers() *exemplar.Store {
 	if s.Dossiers == nil {
-		s.Dossiers = &exemplar.Store{DB: s.DB, Files: s.files()}
+		return &exemplar.Store{DB: s.DB, Files: s.files()}
 	}
 	return s.Dossiers
 }

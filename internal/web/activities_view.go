@@ -246,7 +246,7 @@ func (s *Server) publicActivityThumb(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "image/jpeg")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Cache-Control", "public, max-age=600") // an activity made private again drops out soon
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 }
 
