@@ -437,7 +437,19 @@ func (s *Store) Describe(ctx context.Context, sc access.Scope, f Filter) (string
 		}
 		parts = append(parts, "Đơn vị: "+u.Name+" và các đơn vị trực thuộc")
 	} else {
-		parts = append(parts, "Đơn vị: toàn bộ phạm vi của người xuất")
+		var names []string
+		for _, g := range sc.Grants {
+			switch {
+			case g.Path == access.SystemPath:
+				names = []string{"toàn hệ thống"}
+			case g.UnitName != "" && !slices.Contains(names, g.UnitName) && (len(names) == 0 || names[0] != "toàn hệ thống"):
+				names = append(names, g.UnitName+" và các đơn vị trực thuộc")
+			}
+		}
+		if len(names) == 0 {
+			names = []string{"không có"}
+		}
+		parts = append(parts, "Đơn vị: "+strings.Join(names, "; "))
 	}
 	from, to := f.period()
 	switch {

@@ -56,7 +56,7 @@ func TestBrowserActivityWithPhoto(t *testing.T) {
 	b.open("/")
 	b.login("th.laithieu.thuky", demoPassword)
 	b.wantPath("/")
-	b.clickAndLoad("menu Hoạt động tuyên truyền", `//header//nav`+link("Hoạt động tuyên truyền"))
+	b.clickAndLoad("menu Tuyên truyền", `//header//nav`+link("Tuyên truyền"))
 	b.wantPath("/activities")
 	b.wantText("h1", "Hoạt động tuyên truyền")
 	b.clickAndLoad("+ Ghi hoạt động", link("+ Ghi hoạt động"))
