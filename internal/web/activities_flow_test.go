@@ -380,7 +380,7 @@ func TestActivityMovementPickers(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := db.W.QueryRowContext(ctx, `INSERT INTO campaigns (movement_id, unit_id, name, starts_on, ends_on, created_at, updated_at)
-			VALUES ($1, $2, 'Đợt thi đua chào mừng 20/11', $3, $3, $3, $3) RETURNING id`, m, e.so.ID, now).Scan(&c); err != nil {
+			VALUES ($1, $2, 'Đợt thi đua chào mừng 20/11', $3, $3, $4, $4) RETURNING id`, m, e.so.ID, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), now).Scan(&c); err != nil {
 			t.Fatal(err)
 		}
 		tok, _ := e.session(t, e.staffA.ID, account.Web)
