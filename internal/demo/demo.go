@@ -282,6 +282,9 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 	if err := loadCalendar(ctx, db); err != nil { // calendar.go: local key dates
 		return nil, err
 	}
+	if err := loadActivities(ctx, db); err != nil { // activities.go
+		return nil, fmt.Errorf("demo: activities: %w", err)
+	}
 	return out, nil
 }
 

@@ -95,7 +95,9 @@ var (
 // maxFormBody caps request bodies that are not uploads.
 const maxFormBody = 1 << 20
 
-// maxUploadBody caps upload requests (the file store checks the file itself).
+// maxUploadBody caps upload requests: multipart forms, imports and the
+// API's raw file uploads (paths ending in /files); the file store checks
+// the file itself.
 const maxUploadBody = 64 << 20
 
 // guard enforces the route's access level and, for state-changing page
@@ -104,7 +106,7 @@ func (s *Server) guard(acc Access, path string, h http.HandlerFunc) http.Handler
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			limit := int64(maxFormBody)
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") || strings.Contains(path, "import") {
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") || strings.Contains(path, "import") || strings.HasSuffix(path, "/files") {
 				limit = maxUploadBody
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)

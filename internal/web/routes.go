@@ -58,6 +58,7 @@ func (s *Server) registerRoutes() {
 	s.registerCalendar()      // calendar.go: month and agenda views, key dates, ICS feeds
 	s.registerMovements()     // movements.go: movements and campaigns
 	s.registerPlans()         // plans.go: plans, compliance, reminders
+	s.registerActivities()    // activities.go: propaganda activities, their files, XLSX exports
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

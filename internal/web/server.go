@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"thidua/internal/account"
+	"thidua/internal/activity"
 	"thidua/internal/calendar"
 	"thidua/internal/database"
 	"thidua/internal/exemplar"
@@ -50,6 +51,7 @@ type Server struct {
 	// movements and plans: movements.go, plans.go.
 	movements *movement.Store
 	plans     *plan.Store
+	activity  *activity.Store
 	log       *slog.Logger
 	opt       Options
 
@@ -102,12 +104,13 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Notify: s.notes}
 	s.movements = &movement.Store{DB: db}
 	s.plans = &plan.Store{DB: db, Notify: s.notes}
+	s.activity = &activity.Store{DB: db, Files: fs, Jobs: q, Dossiers: s.dossiers, Notify: s.notes}
 	s.keyDates = &calendar.KeyDates{DB: db, Units: s.units}
 	s.feeds = &calendar.Feeds{DB: db, Units: s.units}
 	s.cal = &calendar.Service{Units: s.units, Log: log, Notify: s.notes,
 		// Calendar sources: every domain's dated things, and the open
 		// deadlines the reminder job reminds units of.
-		Sources:    []calendar.Source{s.keyDates, s.sel, s.plans},
+		Sources:    []calendar.Source{s.keyDates, s.sel, s.plans, s.activity},
 		DueSources: []calendar.DueSource{s.plans},
 	}
 	s.m = newMetrics(db)
@@ -120,6 +123,7 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 // periodic tasks (reminders, digests; see jobs.Runner.Every and Daily).
 // Each domain adds its own line here.
 func (s *Server) RegisterJobs(r *jobs.Runner) {
+	s.activity.RegisterJobs(r) // activities: thumbnails, XLSX exports
 	// The reminders run before the 07:00 digest, so that the day's digest mail carries them.
 	r.Daily("calendar-reminders", 6*time.Hour+30*time.Minute, viet.Zone, s.cal.RemindJob) // calendar: reminders before deadlines units must meet
 	r.Every(selection.KindReminders, time.Hour, s.sel.RemindJob)                          // selection: reminders before the pipeline's deadlines
