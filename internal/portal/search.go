@@ -232,8 +232,9 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	rows.Close()
 	if len(res.Cards) == 0 && q.Page > 1 {
-		// Past the last page: count without the page.
-		cnt := fmt.Sprintf("SELECT COUNT(*) FROM portal_entries e WHERE %s", w)
+		// Past the last page: count without the page (the rank is kept in
+		// the condition so that every argument is used, as PostgreSQL wants).
+		cnt := fmt.Sprintf("SELECT COUNT(*) FROM portal_entries e WHERE %s AND %s >= 0", w, score)
 		if err := s.DB.R.QueryRowContext(ctx, cnt, args[:len(args)-2]...).Scan(&res.Total); err != nil {
 			return res, errs.Wrap(err, "portal: count results")
 		}
