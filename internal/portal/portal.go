@@ -195,17 +195,18 @@ type Page struct {
 	Photos       []Photo              `json:"photos"`
 	// Credit names the unit the exemplar comes from; CreditUnitID links
 	// its public page (a school's parent when the school is not shown).
-	Credit       string    `json:"credit"`
-	CreditUnitID int64     `json:"credit_unit_id"`
-	Levels       []string  `json:"levels"`
-	Year         int       `json:"year"`
-	MovementID   int64     `json:"movement_id,omitempty"`
-	MovementName string    `json:"movement_name,omitempty"`
-	SelectedBy   string    `json:"selected_by"` // the unit whose round selected it
-	RoundName    string    `json:"round_name"`
-	First        time.Time `json:"first_published_at"`
-	Published    time.Time `json:"published_at"` // this revision
-	Revision     int       `json:"revision"`
+	Credit         string    `json:"credit"`
+	CreditUnitID   int64     `json:"credit_unit_id"`
+	CreditUnitName string    `json:"credit_unit_name"` // the linked unit's own name
+	Levels         []string  `json:"levels"`
+	Year           int       `json:"year"`
+	MovementID     int64     `json:"movement_id,omitempty"`
+	MovementName   string    `json:"movement_name,omitempty"`
+	SelectedBy     string    `json:"selected_by"` // the unit whose round selected it
+	RoundName      string    `json:"round_name"`
+	First          time.Time `json:"first_published_at"`
+	Published      time.Time `json:"published_at"` // this revision
+	Revision       int       `json:"revision"`
 }
 
 // Excerpt is the start of the story, for cards and the feed.

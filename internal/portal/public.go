@@ -321,3 +321,22 @@ func (s *Store) Links(ctx context.Context) ([]Link, error) {
 	}
 	return out, rows.Err()
 }
+
+// Adoptable lists the live models and good practices units may adopt,
+// newest first.
+func (s *Store) Adoptable(ctx context.Context, limit int) ([]Card, error) {
+	return s.cards(ctx, "SELECT "+cardColumns+` FROM portal_entries e WHERE e.category IN ($1, $2)
+		ORDER BY e.first_published_at DESC, e.publication_id DESC LIMIT $3`, string(exemplar.NewModel), string(exemplar.GoodPractice), limit)
+}
+
+// Card returns the card of a live entry; NotFound when it is not live.
+func (s *Store) Card(ctx context.Context, id int64) (Card, error) {
+	c, err := scanCard(s.DB.R.QueryRowContext(ctx, "SELECT "+cardColumns+" FROM portal_entries e WHERE e.publication_id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, errs.ErrNotFound
+	}
+	if err != nil {
+		return c, errs.Wrap(err, "portal: card")
+	}
+	return c, nil
+}

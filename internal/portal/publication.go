@@ -70,13 +70,13 @@ func (s *Store) Create(ctx context.Context, sc access.Scope, nominationID int64)
 			FROM nominations n JOIN rounds r ON r.id = n.round_id JOIN units ru ON ru.id = r.unit_id JOIN units du ON du.id = n.dossier_unit_id
 			WHERE n.id = $1`, nominationID).Scan(&dossierID, &versionID, &state, &reviewUnit, &reviewPath, &dossierUnit, &dossierPath)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errs.InvalidField("nomination_id", "Không tìm thấy đề nghị xét chọn này.")
+			return errs.ErrNotFound
 		}
 		if err != nil {
 			return errs.Wrap(err, "portal: nomination")
 		}
 		if !sc.CanSeeUnit(reviewPath) && !sc.CanRead(dossierPath) {
-			return errs.InvalidField("nomination_id", "Không tìm thấy đề nghị xét chọn này.")
+			return errs.ErrNotFound
 		}
 		if !sc.Has(reviewPath, managers...) {
 			return errs.ErrForbidden

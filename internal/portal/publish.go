@@ -187,9 +187,9 @@ func (s *Store) page(ctx context.Context, q database.Querier, p Publication, pho
 	if err != nil {
 		return pg, errs.Wrap(err, "portal: credited unit")
 	}
-	pg.Credit, pg.CreditUnitID = name, p.CreditedUnitID
+	pg.Credit, pg.CreditUnitID, pg.CreditUnitName = name, p.CreditedUnitID, name
 	if minors && !p.Minors.School && unit.Kind(kind) == unit.School {
-		pg.Credit, pg.CreditUnitID = "Một trường học thuộc "+parentName, parentID
+		pg.Credit, pg.CreditUnitID, pg.CreditUnitName = "Một trường học thuộc "+parentName, parentID, parentName
 		if parentID == 0 {
 			pg.Credit = "Một trường học"
 		}
@@ -340,4 +340,28 @@ func (s *Store) Feature(ctx context.Context, sc access.Scope, id int64, version 
 			map[string]any{"featured": featured, "order": order})
 	})
 	return out, err
+}
+
+// Preview builds the page the working copy would publish, for the
+// managers' preview: the minors check and consent applied, nothing
+// written. Its photos carry the dossier's files (PublicSHA empty).
+func (s *Store) Preview(ctx context.Context, sc access.Scope, id int64) (Page, Publication, error) {
+	p, err := s.Get(ctx, sc, id)
+	if err != nil {
+		return Page{}, p, err
+	}
+	photos := make([]Photo, len(p.Content.Photos))
+	for i, ph := range p.Content.Photos {
+		photos[i] = Photo{SHA256: ph.SHA256, ContentType: ph.ContentType, Caption: ph.Caption}
+	}
+	pg, err := s.page(ctx, s.DB.R, p, photos)
+	if err != nil {
+		return Page{}, p, err
+	}
+	now := s.now()
+	pg.Revision, pg.Published, pg.First = p.Revision+1, now, now
+	if p.FirstPublishedAt != nil {
+		pg.First = *p.FirstPublishedAt
+	}
+	return pg, p, nil
 }

@@ -67,7 +67,7 @@ func Seed(ctx context.Context, db *database.DB, in SeedInput) ([]Page, error) {
 				names[school] = name
 			}
 			if pg.Credit == "" {
-				pg.Credit, pg.CreditUnitID = names[school], school
+				pg.Credit, pg.CreditUnitID, pg.CreditUnitName = names[school], school, names[school]
 			}
 			if pg.Category == "" {
 				pg.Category = exemplar.Outstanding

@@ -37,6 +37,7 @@ type Server struct {
 	jobs     *jobs.Queue
 	dossiers *exemplar.Store
 	sel      *selection.Store
+	pw       *portalWeb // the public portal, publications and adoptions
 	log      *slog.Logger
 	opt      Options
 
@@ -86,6 +87,7 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 	}
 	s.dossiers = &exemplar.Store{DB: db, Files: fs}
 	s.sel = &selection.Store{DB: db, Units: s.units, Dossiers: s.dossiers, Jobs: q}
+	s.pw = newPortalWeb(s)
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s
