@@ -81,9 +81,26 @@ func (s *Store) State(ctx context.Context) (State, error) {
 // public page is rebuilt once tx commits. Every change in this package the
 // public can see calls it; other domains whose public data the portal
 // shows (movements, public activities) may call it too.
+//
+// The generation's time (the pages' Last-Modified) moves on by at least a
+// second each time, so that a client's If-Modified-Since, which has only
+// seconds, never mistakes a newer generation for the one it holds.
 func Invalidate(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE portal_state SET generation = generation + 1, changed_at = $1 WHERE id = 1", database.Now()); err != nil {
+	// The first statement locks the row; the read then sees the last
+	// committed time.
+	if _, err := tx.ExecContext(ctx, "UPDATE portal_state SET generation = generation + 1 WHERE id = 1"); err != nil {
 		return errs.Wrap(err, "portal: bump generation")
+	}
+	var prev time.Time
+	if err := tx.QueryRowContext(ctx, "SELECT changed_at FROM portal_state WHERE id = 1").Scan(&prev); err != nil {
+		return errs.Wrap(err, "portal: read generation")
+	}
+	next := database.Now().Truncate(time.Second)
+	if floor := prev.UTC().Truncate(time.Second).Add(time.Second); next.Before(floor) {
+		next = floor
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE portal_state SET changed_at = $1 WHERE id = 1", next); err != nil {
+		return errs.Wrap(err, "portal: bump generation time")
 	}
 	return nil
 }
