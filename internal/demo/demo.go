@@ -276,6 +276,9 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 	if err := loadPipeline(ctx, db); err != nil {
 		return nil, err
 	}
+	if err := loadPortal(ctx, db); err != nil { // portal.go: published exemplars, adoptions
+		return nil, err
+	}
 	return out, nil
 }
 
