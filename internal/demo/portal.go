@@ -254,12 +254,11 @@ func (d *portalDemo) load() (err error) {
 	d.clock = ict(2025, 4, 12, 9)
 	d.release(q1)
 
-	// Today's wards and the department.
-	d.clock = ict(2026, 8, 20, 9)
-	lt := d.round("HCM-LT-VHXH", "Đợt xét chọn điển hình năm học 2025-2026", ict(2026, 8, 20, 0), ict(2026, 9, 30, 23), ict(2026, 10, 25, 23), 5)
-	tg := d.round("HCM-TG-VHXH", "Đợt xét chọn điển hình năm học 2025-2026", ict(2026, 8, 20, 0), ict(2026, 9, 30, 23), ict(2026, 10, 25, 23), 3)
-	dept := d.round("HCM-SGD", "Điển hình tiêu biểu toàn ngành năm 2026", ict(2026, 8, 20, 0), ict(2026, 9, 30, 23), ict(2026, 10, 25, 23), 5)
-	d.clock = ict(2026, 9, 8, 9)
+	// Today's wards: Lái Thiêu's first round of the new tree (2024-2025),
+	// then this year's rounds of Thuận Giao and the department.
+	d.clock = ict(2025, 8, 5, 9)
+	lt := d.round("HCM-LT-VHXH", "Đợt xét chọn điển hình năm học 2024-2025", ict(2025, 8, 5, 0), ict(2025, 9, 15, 23), ict(2025, 9, 30, 23), 5)
+	d.clock = ict(2025, 8, 20, 9)
 	garden := d.selectedWithPhotos(story{school: "HCM-LT-MN-LAITHIEU", collective: "Tổ chuyên môn Mẫu giáo 4-5 tuổi", category: exemplar.NewModel,
 		title:   "Mô hình “Vườn rau sạch của bé” trong trường mầm non",
 		summary: "Trên khoảng sân sau, tổ cùng phụ huynh làm 12 luống rau; trẻ tự gieo hạt, tưới cây, thu hoạch và mang rau vào bữa ăn bán trú.",
@@ -270,29 +269,35 @@ func (d *portalDemo) load() (err error) {
 	reading := d.selectedWithPhotos(story{school: "HCM-LT-TH-LAITHIEU", collective: "Thư viện Trường Tiểu học Lái Thiêu", category: exemplar.GoodPractice,
 		title:   "Ngày hội đọc sách cùng cha mẹ mỗi tháng",
 		summary: "Mỗi tháng một buổi sáng thứ bảy, thư viện mở cửa cho cha mẹ và con cùng đọc; phụ huynh tình nguyện kể chuyện, đổi sách cũ lấy sách mới.",
-		proof:   "Sổ theo dõi mượn sách và ý kiến phụ huynh năm học 2025-2026.",
+		proof:   "Sổ theo dõi mượn sách và ý kiến phụ huynh năm học 2024-2025.",
 		guide: &exemplar.Guide{Context: "Học sinh ít đọc sách ngoài giờ học.", Steps: "Lập lịch cố định mỗi tháng.\nMời phụ huynh đăng ký kể chuyện.\nTổ chức góc đổi sách.\nTuyên dương gia đình đọc nhiều.",
 			Resources: "Thư viện sẵn có; 10 phụ huynh tình nguyện.", Results: "Số lượt mượn sách tăng gấp ba.", Conditions: "Có thư viện hoặc phòng đọc.",
 			Contact: "Nhân viên thư viện, Trường Tiểu học Lái Thiêu."}}, lt, "laithieu.vhxh", 6)
+	green := d.selectedWithPhotos(story{school: "HCM-LT-THCS-CHAUVANLIEM", collective: "Chi đội 7A", category: exemplar.NewModel,
+		title:   "Đội tuần tra xanh: học sinh nhắc nhau tiết kiệm điện, nước",
+		summary: "Mỗi tuần hai bạn của chi đội đi quanh các phòng học giờ ra chơi, tắt đèn, quạt còn bật và ghi số điện; sau một học kỳ tiền điện của trường giảm 18%.",
+		proof:   "Bảng theo dõi số điện, nước của nhà trường học kỳ II.",
+		guide: &exemplar.Guide{Context: "Điện, nước thường bị bỏ quên khi ra chơi.", Steps: "Chi đội lập lịch trực.\nHướng dẫn đọc đồng hồ điện.\nCông bố kết quả mỗi tháng trên bảng tin.",
+			Resources: "Không tốn kinh phí.", Results: "Tiền điện giảm 18% sau một học kỳ.", Conditions: "Có giáo viên Tổng phụ trách Đội theo dõi.",
+			Contact: "Tổng phụ trách Đội, Trường THCS Châu Văn Liêm."}}, lt, "laithieu.vhxh", 8)
+	d.clock = ict(2025, 9, 26, 9)
+	d.release(lt)
+
+	d.clock = ict(2026, 8, 20, 9)
+	tg := d.round("HCM-TG-VHXH", "Đợt xét chọn điển hình năm học 2025-2026", ict(2026, 8, 20, 0), ict(2026, 9, 30, 23), ict(2026, 10, 25, 23), 3)
+	dept := d.round("HCM-SGD", "Điển hình tiêu biểu toàn ngành năm 2026", ict(2026, 8, 20, 0), ict(2026, 9, 30, 23), ict(2026, 10, 25, 23), 5)
+	d.clock = ict(2026, 9, 8, 9)
 	rescue := d.selectedWithPhotos(story{school: "HCM-TG-TH-NGUYENDU", ho: "Nguyễn", dem: "Minh", ten: "Đức", gender: exemplar.Male, born: 1985,
 		position: "Giáo viên Thể dục", category: exemplar.BraveRescue,
 		title:   "Thầy Nguyễn Minh Đức cứu hai em nhỏ đuối nước",
 		summary: "Chiều chủ nhật, thầy nghe tiếng kêu cứu ở bờ kênh, đã nhảy xuống đưa hai em nhỏ lên bờ và sơ cứu kịp thời trước khi xe cấp cứu đến.",
 		proof:   "Xác nhận của Ủy ban nhân dân phường Thuận Giao."}, tg, "thuangiao.vhxh", 7)
-	green := d.selectedWithPhotos(story{school: "HCM-LT-THCS-CHAUVANLIEM", collective: "Chi đội 7A", category: exemplar.NewModel,
-		title:   "Đội tuần tra xanh: học sinh nhắc nhau tiết kiệm điện, nước",
-		summary: "Mỗi tuần hai bạn của chi đội đi quanh các phòng học giờ ra chơi, tắt đèn, quạt còn bật và ghi số điện; sau một học kỳ tiền điện của trường giảm 18%.",
-		proof:   "Bảng theo dõi số điện, nước của nhà trường học kỳ I.",
-		guide: &exemplar.Guide{Context: "Điện, nước thường bị bỏ quên khi ra chơi.", Steps: "Chi đội lập lịch trực.\nHướng dẫn đọc đồng hồ điện.\nCông bố kết quả mỗi tháng trên bảng tin.",
-			Resources: "Không tốn kinh phí.", Results: "Tiền điện giảm 18% sau một học kỳ.", Conditions: "Có giáo viên Tổng phụ trách Đội theo dõi.",
-			Contact: "Tổng phụ trách Đội, Trường THCS Châu Văn Liêm."}}, lt, "laithieu.vhxh", 8)
 	stem := d.selectedWithPhotos(story{school: "HCM-THPT-TRINHHOAIDUC", ho: "Tô", dem: "Văn", ten: "Bình", gender: exemplar.Male, born: 1980,
 		position: "Giáo viên Vật lý", category: exemplar.Outstanding,
 		title:   "Phòng thí nghiệm STEM từ đồ dùng tái chế",
 		summary: "Thầy cùng học sinh chế tạo hơn 40 bộ thí nghiệm Vật lý từ chai nhựa, lon, linh kiện cũ; nhiều sản phẩm đạt giải cuộc thi khoa học kỹ thuật cấp thành phố.",
 		proof:   "Giấy chứng nhận giải Nhì Cuộc thi khoa học kỹ thuật cấp thành phố năm 2026."}, dept, "so.thidua", 9, 10)
 	d.clock = ict(2026, 10, 26, 9)
-	d.release(lt)
 	d.release(tg)
 	d.release(dept)
 
@@ -307,30 +312,34 @@ func (d *portalDemo) load() (err error) {
 		story:   "Trên đường đi học, em Hân nhặt được chiếc ví có 8.000.000 đồng và giấy tờ tùy thân. Em nhờ cô giáo chủ nhiệm tìm và trả lại cho người đánh rơi.\nNgười nhận lại ví đã gửi thư cảm ơn nhà trường và gia đình em.",
 		consent: consentOf("Trần Văn Hải", portal.CapacityGuardian, day2(2025, 4, 22), false),
 		minors:  &portal.MinorsInput{Name: portal.NameInitial, Photos: false, School: false, Confirm: true}})
-	d.clock = ict(2026, 10, 28, 10)
-	modelPub := d.publish(post{nomination: d.nomination("Mô hình “Góc thư viện xanh” từ vật liệu tái chế")})
+	d.clock = ict(2025, 10, 1, 10)
 	gardenPub := d.publish(post{nomination: garden.ID, captions: []string{"Bé gieo hạt cải", "Luống rau của lớp Lá 1", "Thu hoạch cho bữa trưa"}, feature: 1})
 	readingPub := d.publish(post{nomination: reading.ID, captions: []string{"Cha mẹ cùng con đọc sách ở thư viện"}, feature: 2})
+	greenPub := d.publish(post{nomination: green.ID, captions: []string{"Đội tuần tra xanh ghi số điện"},
+		minors: &portal.MinorsInput{Name: portal.NameFull, Photos: true, School: true, Confirm: true}})
+	d.clock = ict(2026, 10, 28, 10)
+	modelPub := d.publish(post{nomination: d.nomination("Mô hình “Góc thư viện xanh” từ vật liệu tái chế")})
 	d.clock = ict(2026, 10, 30, 10)
 	d.publish(post{nomination: rescue.ID, captions: []string{"Thầy Đức hướng dẫn học sinh kỹ năng an toàn dưới nước"},
 		consent: consentOf("Nguyễn Minh Đức", portal.CapacitySelf, day2(2026, 10, 27), true), feature: 4})
-	greenPub := d.publish(post{nomination: green.ID, captions: []string{"Đội tuần tra xanh ghi số điện"},
-		minors: &portal.MinorsInput{Name: portal.NameFull, Photos: true, School: true, Confirm: true}})
 	d.clock = ict(2026, 11, 2, 10)
 	d.publish(post{nomination: stem.ID, captions: []string{"Bộ thí nghiệm từ chai nhựa", "Học sinh trình bày sản phẩm"},
 		consent: consentOf("Tô Văn Bình", portal.CapacitySelf, day2(2026, 10, 29), true)})
 
-	// Adoptions: where the models and practices spread.
-	d.adopt(swimPub, "TA-THCS-VINHPHU", day2(2025, 5, 10), "Mở lớp bơi hè cho học sinh khối 6, 7 tại hồ bơi phường Vĩnh Phú.", [][2]int{{20, 30}, {45, 80}}, 55,
+	// Adoptions: where the models and practices spread, over time.
+	d.adopt(swimPub, "TA-THCS-VINHPHU", day2(2025, 5, 10), "Mở lớp bơi hè cho học sinh khối 6, 7 tại hồ bơi phường Vĩnh Phú.", [][2]int{{20, 30}, {45, 80}}, 50,
 		"Hoàn thành 3 lớp bơi, 120 học sinh biết bơi.")
 	d.adopt(swimPub, "TA-TH-ANTHANH", day2(2025, 5, 20), "Dạy bơi cho học sinh lớp 4, 5 trong hè.", [][2]int{{25, 50}}, 0, "")
 	d.adopt(swimPub, "HCM-TA-THCS-NGUYENTHAIBINH", day2(2025, 9, 15), "Duy trì câu lạc bộ bơi sau sáp nhập, mở rộng cho học sinh lớp 8.", [][2]int{{40, 30}, {120, 60}, {300, 85}}, 0, "")
-	d.adopt(gardenPub, "HCM-LT-MN-HOASEN", day2(2026, 11, 3), "Làm 6 luống rau cho hai lớp Lá.", [][2]int{{10, 25}, {25, 55}}, 0, "")
-	d.adopt(gardenPub, "HCM-AP-MN-ANPHU", day2(2026, 11, 8), "Vườn rau trên sân thượng, mỗi lớp một thùng xốp.", [][2]int{{12, 40}}, 0, "")
-	d.adopt(gardenPub, "HCM-BH-MG-SONCA", day2(2026, 11, 5), "Vườn rau nhỏ trước cửa lớp.", [][2]int{{9, 60}, {20, 90}}, 24, "Mỗi lớp có một góc rau; bếp ăn dùng rau của vườn hai bữa mỗi tuần.")
-	d.adopt(readingPub, "HCM-LT-TH-BINHNHAM", day2(2026, 11, 1), "Ngày hội đọc sách vào thứ bảy cuối tháng.", [][2]int{{14, 35}}, 0, "")
-	d.adopt(readingPub, "HCM-TG-TH-THUANGIAO", day2(2026, 11, 12), "Mời phụ huynh kể chuyện mỗi tháng, góc đổi sách ở sảnh.", nil, 0, "")
-	d.adopt(greenPub, "HCM-LT-THCS-NGUYENTRUONGTO", day2(2026, 11, 6), "Thành lập đội tuần tra xanh ở các chi đội khối 6.", [][2]int{{14, 45}}, 0, "")
+	d.adopt(gardenPub, "HCM-LT-MN-HOASEN", day2(2025, 10, 20), "Làm 6 luống rau cho hai lớp Lá.", [][2]int{{30, 30}, {90, 60}, {200, 85}}, 0, "")
+	d.adopt(gardenPub, "HCM-AP-MN-ANPHU", day2(2025, 12, 1), "Vườn rau trên sân thượng, mỗi lớp một thùng xốp.", [][2]int{{40, 40}, {150, 70}}, 0, "")
+	d.adopt(gardenPub, "HCM-BH-MG-SONCA", day2(2026, 1, 10), "Vườn rau nhỏ trước cửa lớp.", [][2]int{{30, 50}, {60, 90}}, 75, "Mỗi lớp có một góc rau; bếp ăn dùng rau của vườn hai bữa mỗi tuần.")
+	d.adopt(gardenPub, "HCM-TG-MN-HOAMAI", day2(2026, 6, 2), "Vườn rau bằng chậu cho lớp Chồi.", [][2]int{{45, 40}}, 0, "")
+	d.adopt(readingPub, "HCM-LT-TH-BINHNHAM", day2(2026, 2, 15), "Ngày hội đọc sách vào thứ bảy cuối tháng.", [][2]int{{20, 35}, {120, 70}}, 0, "")
+	d.adopt(readingPub, "HCM-TG-TH-THUANGIAO", day2(2026, 4, 1), "Mời phụ huynh kể chuyện mỗi tháng, góc đổi sách ở sảnh.", [][2]int{{30, 40}}, 0, "")
+	d.adopt(readingPub, "HCM-BH-TH-KIMDONG", day2(2026, 9, 10), "Ngày hội đọc sách theo chủ điểm hằng tháng.", nil, 0, "")
+	d.adopt(greenPub, "HCM-LT-THCS-NGUYENTRUONGTO", day2(2026, 3, 1), "Thành lập đội tuần tra xanh ở các chi đội khối 6.", [][2]int{{14, 45}, {60, 80}}, 0, "")
+	d.adopt(greenPub, "HCM-AP-THCS-ANPHU", day2(2026, 10, 5), "Đội tuần tra xanh ở khối 7 và 8.", [][2]int{{20, 25}}, 0, "")
 	d.adopt(modelPub, "HCM-LT-MN-LAITHIEU", day2(2026, 11, 4), "Góc thư viện ngoài trời từ kệ gỗ cũ.", [][2]int{{15, 30}}, 0, "")
 	d.clock = now
 	return nil

@@ -59,7 +59,7 @@ func (s *Store) SpreadView(ctx context.Context, sc access.Scope, f SpreadFilter)
 	}
 	cond, args := adoptionScope(sc, 1)
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.publication_id, p.content, COALESCE(e.slug, ''), a.unit_id, au.name, au.levels,
-		COALESCE(par.id, 0), COALESCE(par.name, ''), a.started_on, a.status, a.progress
+		COALESCE(par.id, 0), COALESCE(NULLIF(par.short_name, ''), par.name, ''), a.started_on, a.status, a.progress
 		FROM adoptions a JOIN publications p ON p.id = a.publication_id JOIN units pu ON pu.id = p.unit_id
 		JOIN units cu ON cu.id = p.credited_unit_id JOIN units au ON au.id = a.unit_id LEFT JOIN units par ON par.id = au.parent_id
 		LEFT JOIN portal_entries e ON e.publication_id = a.publication_id

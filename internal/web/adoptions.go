@@ -319,8 +319,8 @@ func (s *Server) adoptionSpread(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := spreadData{S: sp, Exemplar: f.PublicationID, Timeline: timelineSVG(sp.Months), Levels: barsSVG("Theo cấp học của đơn vị áp dụng", sp.ByLevel, 8),
-		Parents: barsSVG("Theo đơn vị quản lý (cấp trên trực tiếp của đơn vị áp dụng)", sp.ByParent, 10), TopUnits: sp.ByUnit}
+	d := spreadData{S: sp, Exemplar: f.PublicationID, Timeline: timelineSVG(sp.Months), Levels: barsSVG("bars-levels", "Theo cấp học của đơn vị áp dụng", sp.ByLevel, 8),
+		Parents: barsSVG("bars-parents", "Theo đơn vị quản lý (cấp trên trực tiếp của đơn vị áp dụng)", sp.ByParent, 10), TopUnits: sp.ByUnit}
 	if len(d.TopUnits) > 30 {
 		d.MoreUnits, d.TopUnits = len(d.TopUnits)-30, d.TopUnits[:30]
 	}
@@ -338,12 +338,12 @@ func timelineSVG(months []portal.MonthCount) template.HTML {
 	if len(months) == 0 {
 		return ""
 	}
-	const w, h, left, right, top, bottom = 720.0, 260.0, 40.0, 40.0, 16.0, 44.0
+	const w, h, left, right, top, bottom = 720.0, 230.0, 40.0, 40.0, 14.0, 44.0
 	maxStarted, maxTotal := 1, 1
 	for _, m := range months {
 		maxStarted, maxTotal = max(maxStarted, m.Started), max(maxTotal, m.Total)
 	}
-	sTop, tTop := niceCeil(maxStarted), niceCeil(maxTotal)
+	sTop, tTop := evenCeil(maxStarted), evenCeil(maxTotal)
 	plotW, plotH := w-left-right, h-top-bottom
 	step := plotW / float64(len(months))
 	x := func(i int) float64 { return left + step*float64(i) + step/2 }
@@ -351,7 +351,7 @@ func timelineSVG(months []portal.MonthCount) template.HTML {
 	yt := func(v int) float64 { return top + plotH - plotH*float64(v)/float64(tTop) }
 	var b strings.Builder
 	last := months[len(months)-1]
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="tl-title tl-desc" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	fmt.Fprintf(&b, `<svg class="chart timeline" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="tl-title tl-desc" xmlns="http://www.w3.org/2000/svg">`, w, h)
 	fmt.Fprintf(&b, `<title id="tl-title">Số đơn vị bắt đầu áp dụng theo tháng và lũy kế</title><desc id="tl-desc">Từ %s đến %s: lũy kế %s lượt áp dụng.</desc>`,
 		monthLabel(months[0].Month), monthLabel(last.Month), viet.Int(int64(last.Total)))
 	for _, f := range []float64{0, 0.5, 1} {
@@ -384,14 +384,14 @@ func timelineSVG(months []portal.MonthCount) template.HTML {
 
 // barsSVG draws counts as horizontal bars (active, completed, the rest),
 // the largest first, at most n bars.
-func barsSVG(title string, counts []portal.Count, n int) template.HTML {
+func barsSVG(id, title string, counts []portal.Count, n int) template.HTML {
 	if len(counts) == 0 {
 		return ""
 	}
 	if len(counts) > n {
 		counts = counts[:n]
 	}
-	const w, label, row = 720.0, 300.0, 30.0
+	const w, label, row = 520.0, 230.0, 28.0
 	h := row*float64(len(counts)) + 30
 	top := 1
 	for _, c := range counts {
@@ -399,14 +399,13 @@ func barsSVG(title string, counts []portal.Count, n int) template.HTML {
 	}
 	scale := (w - label - 60) / float64(niceCeil(top))
 	var b strings.Builder
-	id := "bars-" + strconv.Itoa(len(title)) + "-" + strconv.Itoa(len(counts))
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s" xmlns="http://www.w3.org/2000/svg"><title id="%s">%s</title>`,
+	fmt.Fprintf(&b, `<svg class="chart bars" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s" xmlns="http://www.w3.org/2000/svg"><title id="%s">%s</title>`,
 		w, h, id, id, template.HTMLEscapeString(title))
 	for i, c := range counts {
 		y := float64(i) * row
 		name := []rune(c.Label)
-		if len(name) > 42 {
-			name = append(name[:40], '…')
+		if len(name) > 32 {
+			name = append(name[:31], '…')
 		}
 		fmt.Fprintf(&b, `<text class="label" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, label-8, y+19, template.HTMLEscapeString(string(name)))
 		xx := label
@@ -421,8 +420,8 @@ func barsSVG(title string, counts []portal.Count, n int) template.HTML {
 		}
 		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f">%d</text>`, xx+6, y+19, c.Count)
 	}
-	fmt.Fprintf(&b, `<text class="legend" x="%.1f" y="%.1f">▮ đang áp dụng  </text><text class="legend done" x="%.1f" y="%.1f">▮ đã hoàn thành  </text><text class="legend stopped" x="%.1f" y="%.1f">▮ đã dừng</text>`,
-		label, h-6, label+130, h-6, label+270, h-6)
+	fmt.Fprintf(&b, `<text class="legend active" x="%.1f" y="%.1f">▮ đang áp dụng</text><text class="legend done" x="%.1f" y="%.1f">▮ đã hoàn thành</text><text class="legend stopped" x="%.1f" y="%.1f">▮ đã dừng</text>`,
+		10.0, h-6, 130.0, h-6, 260.0, h-6)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
@@ -442,6 +441,19 @@ func niceCeil(n int) int {
 		}
 	}
 	return 10 * p
+}
+
+// evenCeil is niceCeil with a whole half: 2, 6 (for 5), 10, 20, 60, 100…,
+// so that the middle grid line of a chart has a whole number.
+func evenCeil(n int) int {
+	c := niceCeil(n)
+	switch {
+	case c == 1:
+		return 2
+	case c%10 == 5 || c == 5:
+		return c / 5 * 6
+	}
+	return c
 }
 
 func monthLabel(t time.Time) string { return fmt.Sprintf("tháng %d/%d", int(t.Month()), t.Year()) }
