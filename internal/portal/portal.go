@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -279,15 +280,62 @@ func ParseSlug(slug string) int64 {
 	return id
 }
 
-// Words returns the search words of s: folded (viet.Fold: marks stripped,
-// đ → d, lower case) and cut at every character that is not an ASCII
-// letter or digit. Both databases index and query these words.
+// Words returns the search words of s: folded as viet.Fold folds (marks
+// stripped, đ → d, lower case) and cut at every character that is not an
+// ASCII letter or digit. Both databases index and query these words.
+//
+// It folds rune by rune through a table built from viet.Fold, which is
+// much cheaper than viet.Fold's transform chain on every call (the search
+// page folds each word it shows to mark the query's words); a test checks
+// that it agrees with FieldsFunc(viet.Fold(s)).
 func Words(s string) []string {
-	f := viet.Fold(s)
-	return strings.FieldsFunc(f, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case r < 0x80:
+			flush()
+		case unicode.Is(unicode.Mn, r):
+			// a combining mark (text not in NFC): stripped, as viet.Fold does
+		default:
+			f, ok := foldTable[r]
+			if !ok {
+				flush()
+				continue
+			}
+			b.WriteString(f)
+		}
+	}
+	flush()
+	return out
 }
+
+// foldTable maps the letters viet.Fold turns into ASCII (Latin letters
+// with marks, đ/Đ) to their folded form.
+var foldTable = func() map[rune]string {
+	m := map[rune]string{}
+	add := func(from, to rune) {
+		for r := from; r <= to; r++ {
+			f := viet.Fold(string(r))
+			if f != "" && strings.Trim(f, "abcdefghijklmnopqrstuvwxyz0123456789") == "" {
+				m[r] = f
+			}
+		}
+	}
+	add(0x80, 0x24F)   // Latin-1 Supplement, Latin Extended-A and -B
+	add(0x1E00, 0x1EFF) // Latin Extended Additional: most Vietnamese letters
+	return m
+}()
 
 // text is the stored form of multi-line text: NFC, Unix line breaks, no
 // trailing spaces, at most one blank line in a row, trimmed.
