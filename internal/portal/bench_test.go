@@ -2,6 +2,8 @@ package portal_test
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 	"testing"
 
 	"thidua/internal/database"
@@ -25,6 +27,40 @@ func BenchmarkSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		s := &portal.Store{DB: db}
+		ctx := context.Background()
+		// Cold: a query not asked before (its ranking is computed: the
+		// database's matches, then the ranking in Go).
+		words := []string{"hoc sinh", "doc sach", "an toan", "tiet kiem", "giao vien", "phu huynh", "mo hinh", "thu vien", "dat giai", "truong hoc"}
+		b.Run("cold-query", func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++
+				if _, err := s.Search(ctx, portal.Query{Text: words[i%len(words)] + " " + strconv.Itoa(i)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("cold-common-word", func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++
+				// Each iteration a new pair of common words (after 100, pairs repeat: run under 100 iterations).
+				if _, err := s.Search(ctx, portal.Query{Text: words[i%len(words)] + " " + words[(i/len(words))%len(words)]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// After a change the public can see: the snapshot is reloaded.
+		b.Run("after-change", func(b *testing.B) {
+			for b.Loop() {
+				if err := db.Tx(ctx, func(tx *sql.Tx) error { return portal.Invalidate(ctx, tx) }); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Search(ctx, portal.Query{Text: "hoc sinh"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		for _, c := range []struct {
 			name string
 			q    portal.Query

@@ -332,7 +332,7 @@ var foldTable = func() map[rune]string {
 			}
 		}
 	}
-	add(0x80, 0x24F)   // Latin-1 Supplement, Latin Extended-A and -B
+	add(0x80, 0x24F)    // Latin-1 Supplement, Latin Extended-A and -B
 	add(0x1E00, 0x1EFF) // Latin Extended Additional: most Vietnamese letters
 	return m
 }()

@@ -21,7 +21,7 @@ import (
 // on the portal.
 func (s *Store) Page(ctx context.Context, id int64) (Page, error) {
 	var raw string
-	err := s.DB.R.QueryRowContext(ctx, "SELECT page FROM portal_entries WHERE publication_id = $1", id).Scan(&raw)
+	err := s.DB.R.QueryRowContext(ctx, "SELECT page FROM portal_pages WHERE publication_id = $1", id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Page{}, errs.ErrNotFound
 	}

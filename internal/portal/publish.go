@@ -227,13 +227,16 @@ func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, p Publication, pg Page
 	if len(pg.Photos) > 0 {
 		cover = pg.Photos[0].PublicSHA
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO portal_entries (publication_id, slug, title, category, subject_kind, excerpt, cover, credit, unit_id,
-		unit_path, levels, year, movement_id, featured, feature_order, first_published_at, published_at, revision, page)
+	_, err := tx.ExecContext(ctx, `INSERT INTO portal_entries (publication_id, slug, title, title_words, category, subject_kind, excerpt, cover, credit,
+		unit_id, unit_path, levels, year, movement_id, featured, feature_order, first_published_at, published_at, revision)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-		p.ID, pg.Slug, pg.Title, string(pg.Category), string(pg.SubjectKind), pg.Excerpt(), cover, pg.Credit, unitID,
-		path, levels, pg.Year, nullID(pg.MovementID), p.Featured, p.FeatureOrder, pg.First, pg.Published, pg.Revision, pageJSON)
+		p.ID, pg.Slug, pg.Title, strings.Join(Words(pg.Title), " "), string(pg.Category), string(pg.SubjectKind), pg.Excerpt(), cover, pg.Credit,
+		unitID, path, levels, pg.Year, nullID(pg.MovementID), p.Featured, p.FeatureOrder, pg.First, pg.Published, pg.Revision)
 	if err != nil {
 		return errs.Wrap(err, "portal: insert entry")
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO portal_pages (publication_id, page) VALUES ($1, $2)", p.ID, pageJSON); err != nil {
+		return errs.Wrap(err, "portal: insert page")
 	}
 	for i, ph := range pg.Photos {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO portal_photos (publication_id, sha256, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -249,7 +252,8 @@ func (s *Store) dropEntry(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := s.unindex(ctx, tx, id); err != nil {
 		return err
 	}
-	for _, q := range []string{"DELETE FROM portal_photos WHERE publication_id = $1", "DELETE FROM portal_entries WHERE publication_id = $1"} {
+	for _, q := range []string{"DELETE FROM portal_photos WHERE publication_id = $1", "DELETE FROM portal_pages WHERE publication_id = $1",
+		"DELETE FROM portal_entries WHERE publication_id = $1"} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return errs.Wrap(err, "portal: drop entry")
 		}

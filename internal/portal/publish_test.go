@@ -351,7 +351,7 @@ func TestUnpublishAndRepublish(t *testing.T) {
 			t.Errorf("page after unpublish: %v", err)
 		}
 		for what, q := range map[string]string{
-			"entries": "SELECT COUNT(*) FROM portal_entries", "photos": "SELECT COUNT(*) FROM portal_photos",
+			"entries": "SELECT COUNT(*) FROM portal_entries", "photos": "SELECT COUNT(*) FROM portal_photos", "pages": "SELECT COUNT(*) FROM portal_pages",
 		} {
 			if n := count(t, db, q); n != 0 {
 				t.Errorf("%d %s left after unpublish", n, what)

@@ -1,11 +1,14 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"thidua/internal/database"
 	"thidua/internal/errs"
@@ -24,13 +27,18 @@ import (
 //	2 × the title or the body holds the words as a phrase
 //	1 × the title holds at least one word
 //
-// then newest first. SQLite computes each part with FTS5 queries,
-// PostgreSQL with tsquery on tsvector; both see the same words, so both
-// return the same entries in the same order.
+// then newest first. The database finds the matches and the entries whose
+// body holds the phrase: FTS5 on SQLite, tsquery on tsvector columns with
+// GIN indexes on PostgreSQL. Both see the same words, so both find the
+// same entries. Ranking, filters and pages are computed in Go over an
+// in-memory snapshot of the live entries' cards (see index), the same way
+// whatever the database, so both give the same results; a query's ranking
+// is kept with the snapshot, so its other pages and filters cost nothing
+// more, until the next change the public can see.
 
 // maxIndexWords caps the body words indexed per entry (PostgreSQL keeps
-// positions up to 16,383 and 256 per word; far below both, the rankings
-// agree).
+// positions up to 16,383 and 256 per word; far below both, the databases
+// agree on phrases).
 const maxIndexWords = 4000
 
 // maxQueryWords caps the words of one query.
@@ -53,8 +61,8 @@ func (s *Store) index(ctx context.Context, tx *sql.Tx, id int64, pg Page) error 
 	title, body := searchTexts(pg)
 	var err error
 	if s.DB.Dialect == database.Postgres {
-		_, err = tx.ExecContext(ctx, `UPDATE portal_entries SET title_tsv = to_tsvector('simple', $1), body_tsv = to_tsvector('simple', $2),
-			doc_tsv = to_tsvector('simple', $1 || ' ' || $2) WHERE publication_id = $3`, title, body, id)
+		_, err = tx.ExecContext(ctx, `UPDATE portal_entries SET body_tsv = to_tsvector('simple', $1),
+			doc_tsv = to_tsvector('simple', $2 || ' ' || $1) WHERE publication_id = $3`, body, title, id)
 	} else {
 		_, err = tx.ExecContext(ctx, "INSERT INTO portal_fts (rowid, title, body) VALUES ($1, $2, $3)", id, title, body)
 	}
@@ -108,44 +116,6 @@ func QueryWords(q string) []string {
 	return w
 }
 
-// ranking is the SQL of a query's match condition and rank, with their
-// arguments numbered from $1.
-func (s *Store) ranking(words []string) (match, score string, args []any) {
-	uniq := make([]string, 0, len(words))
-	seen := map[string]bool{}
-	for _, w := range words {
-		if !seen[w] {
-			seen[w] = true
-			uniq = append(uniq, w)
-		}
-	}
-	if s.DB.Dialect == database.Postgres {
-		and, or, phrase := strings.Join(uniq, " & "), strings.Join(uniq, " | "), strings.Join(words, " <-> ")
-		args = []any{and, phrase, or}
-		match = "e.doc_tsv @@ to_tsquery('simple', $1)"
-		score = `(CASE WHEN e.title_tsv @@ to_tsquery('simple', $2) THEN 8 ELSE 0 END
-			+ CASE WHEN e.title_tsv @@ to_tsquery('simple', $1) THEN 4 ELSE 0 END
-			+ CASE WHEN e.title_tsv @@ to_tsquery('simple', $2) OR e.body_tsv @@ to_tsquery('simple', $2) THEN 2 ELSE 0 END
-			+ CASE WHEN e.title_tsv @@ to_tsquery('simple', $3) THEN 1 ELSE 0 END)`
-		return match, score, args
-	}
-	quoted := make([]string, len(uniq))
-	inTitle := make([]string, len(uniq))
-	for i, w := range uniq {
-		quoted[i] = `"` + w + `"`
-		inTitle[i] = `title : "` + w + `"`
-	}
-	phrase := `"` + strings.Join(words, " ") + `"`
-	args = []any{strings.Join(quoted, " AND "), "title : " + phrase, strings.Join(inTitle, " AND "), phrase, strings.Join(inTitle, " OR ")}
-	in := func(n int) string {
-		return "e.publication_id IN (SELECT rowid FROM portal_fts WHERE portal_fts MATCH $" + strconv.Itoa(n) + ")"
-	}
-	match = in(1)
-	score = "(CASE WHEN " + in(2) + " THEN 8 ELSE 0 END + CASE WHEN " + in(3) + " THEN 4 ELSE 0 END + CASE WHEN " + in(4) +
-		" THEN 2 ELSE 0 END + CASE WHEN " + in(5) + " THEN 1 ELSE 0 END)"
-	return match, score, args
-}
-
 const cardColumns = `e.publication_id, e.slug, e.title, e.category, e.subject_kind, e.excerpt, e.cover, e.credit, COALESCE(e.unit_id, 0),
 	e.year, e.first_published_at, e.published_at, e.featured`
 
@@ -160,6 +130,268 @@ func scanCard(row scanner, extra ...any) (Card, error) {
 	return c, nil
 }
 
+// index is a snapshot of the live entries at one generation, newest first:
+// what ranking, filters and order need (the cards of a result page are
+// read afterwards), and the rankings of the queries asked since.
+type index struct {
+	gen    int64
+	ids    []int64
+	at     map[int64]int32 // publication id → position
+	title  []string        // the title's words, " a b c "
+	cats   []exemplar.Category
+	years  []int
+	levels []string // ",TH,THCS,"
+	paths  []string // the credited unit's path
+	moves  []int64  // the movement
+
+	mu     sync.Mutex
+	ranked map[string][]int32 // query words → positions (and scores), best first
+	keys   []string           // in the order they were ranked
+}
+
+// maxRankings caps the rankings an index keeps.
+const maxRankings = 512
+
+// snapshot returns the index of generation st, loading it when the one
+// held is older. Loads are serialised: concurrent searches after a change
+// wait for one load.
+func (s *Store) snapshot(ctx context.Context, st State) (*index, error) {
+	s.search.Lock()
+	defer s.search.Unlock()
+	if cur := s.search.cur; cur != nil && cur.gen == st.Generation {
+		return cur, nil
+	}
+	for attempt := 0; ; attempt++ {
+		idx, err := s.loadIndex(ctx, st.Generation)
+		if err != nil {
+			return nil, err
+		}
+		// Keep it only if nothing changed while it was read: every change
+		// the public can see moves the generation.
+		after, err := s.State(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if after.Generation == st.Generation {
+			s.search.cur = idx
+			return idx, nil
+		}
+		if attempt == 2 {
+			return idx, nil // busy: use it for this request only
+		}
+		st = after
+	}
+}
+
+func (s *Store) loadIndex(ctx context.Context, gen int64) (*index, error) {
+	// Read in storage order and sort here: cheaper than walking the index
+	// of first_published_at row by row.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT publication_id, first_published_at, title_words, category, year, levels, unit_path,
+		COALESCE(movement_id, 0) FROM portal_entries`)
+	if err != nil {
+		return nil, errs.Wrap(err, "portal: load index")
+	}
+	defer rows.Close()
+	type entry struct {
+		id                  int64
+		first               time.Time
+		title, levels, path string
+		cat                 exemplar.Category
+		year                int
+		move                int64
+	}
+	var all []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.id, &e.first, &e.title, &e.cat, &e.year, &e.levels, &e.path, &e.move); err != nil {
+			return nil, errs.Wrap(err, "portal: scan index")
+		}
+		all = append(all, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "portal: load index")
+	}
+	slices.SortFunc(all, func(a, b entry) int {
+		if c := b.first.Compare(a.first); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	n := len(all)
+	idx := &index{gen: gen, ids: make([]int64, n), at: make(map[int64]int32, n), title: make([]string, n), cats: make([]exemplar.Category, n),
+		years: make([]int, n), levels: make([]string, n), paths: make([]string, n), moves: make([]int64, n), ranked: map[string][]int32{}}
+	for i, e := range all {
+		idx.at[e.id] = int32(i)
+		idx.ids[i], idx.title[i], idx.cats[i], idx.years[i] = e.id, " "+e.title+" ", e.cat, e.year
+		idx.levels[i], idx.paths[i], idx.moves[i] = e.levels, e.path, e.move
+	}
+	return idx, nil
+}
+
+// cardsOf reads the cards of ids, in that order.
+func (s *Store) cardsOf(ctx context.Context, ids []int64, scores []int) ([]Card, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	got, err := s.cards(ctx, "SELECT "+cardColumns+" FROM portal_entries e WHERE e.publication_id IN ("+database.Placeholders(1, len(args))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Card, len(got))
+	for _, c := range got {
+		byID[c.ID] = c
+	}
+	out := make([]Card, 0, len(ids))
+	for i, id := range ids {
+		if c, ok := byID[id]; ok { // gone since the snapshot: left out
+			c.Score = scores[i]
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// matches returns the ids the database finds for a query: every word
+// anywhere (all), or the words as a phrase in the body (phrase).
+func (s *Store) matches(ctx context.Context, words []string, phrase bool) ([]int64, error) {
+	var q, arg string
+	switch {
+	case s.DB.Dialect == database.Postgres && phrase:
+		q, arg = "SELECT string_agg(publication_id::text, ',') FROM portal_entries WHERE body_tsv @@ to_tsquery('simple', $1)", strings.Join(words, " <-> ")
+	case s.DB.Dialect == database.Postgres:
+		q, arg = "SELECT string_agg(publication_id::text, ',') FROM portal_entries WHERE doc_tsv @@ to_tsquery('simple', $1)", strings.Join(words, " & ")
+	case phrase:
+		q, arg = "SELECT group_concat(rowid) FROM portal_fts WHERE portal_fts MATCH $1", `body : "`+strings.Join(words, " ")+`"`
+	default:
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = `"` + w + `"`
+		}
+		q, arg = "SELECT group_concat(rowid) FROM portal_fts WHERE portal_fts MATCH $1", strings.Join(quoted, " AND ")
+	}
+	var list sql.NullString
+	if err := s.DB.R.QueryRowContext(ctx, q, arg).Scan(&list); err != nil {
+		return nil, errs.Wrap(err, "portal: match")
+	}
+	if list.String == "" {
+		return nil, nil
+	}
+	parts := strings.Split(list.String, ",")
+	out := make([]int64, 0, len(parts))
+	for _, p := range parts {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return nil, errs.Wrap(err, "portal: match id")
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// rank returns the positions of the entries matching words, best first.
+func (s *Store) rank(ctx context.Context, idx *index, words []string) ([]int32, error) {
+	key := strings.Join(words, " ")
+	idx.mu.Lock()
+	r, ok := idx.ranked[key]
+	idx.mu.Unlock()
+	if ok {
+		return r, nil
+	}
+	uniq := make([]string, 0, len(words))
+	for _, w := range words {
+		if !slices.Contains(uniq, w) {
+			uniq = append(uniq, w)
+		}
+	}
+	all, err := s.matches(ctx, uniq, false)
+	if err != nil {
+		return nil, err
+	}
+	inBody := map[int64]bool{}
+	if len(words) > 1 && len(all) > 0 {
+		ids, err := s.matches(ctx, words, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			inBody[id] = true
+		}
+	}
+	phrase := " " + strings.Join(words, " ") + " "
+	type hit struct {
+		pos   int32
+		score int
+	}
+	hits := make([]hit, 0, len(all))
+	for _, id := range all {
+		pos, ok := idx.at[id]
+		if !ok {
+			continue // published after the snapshot
+		}
+		tw := idx.title[pos]
+		tp, ta, ty := strings.Contains(tw, phrase), hasAll(tw, uniq), hasAny(tw, uniq)
+		score := 0
+		if tp {
+			score += 8
+		}
+		if ta {
+			score += 4
+		}
+		if tp || len(words) == 1 || inBody[id] {
+			score += 2
+		}
+		if ty {
+			score++
+		}
+		hits = append(hits, hit{pos, score})
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.score != b.score {
+			return b.score - a.score
+		}
+		return int(a.pos - b.pos) // the cards are newest first
+	})
+	r = make([]int32, len(hits))
+	for i, h := range hits {
+		r[i] = h.pos<<4 | int32(h.score) // the score rides in the low bits
+	}
+	idx.mu.Lock()
+	if _, ok := idx.ranked[key]; !ok {
+		if len(idx.keys) >= maxRankings {
+			delete(idx.ranked, idx.keys[0])
+			idx.keys = idx.keys[1:]
+		}
+		idx.ranked[key] = r
+		idx.keys = append(idx.keys, key)
+	}
+	idx.mu.Unlock()
+	return r, nil
+}
+
+// hasAll and hasAny look for whole words in a title's words written
+// " a b c ".
+func hasAll(t string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(t, " "+w+" ") {
+			return false
+		}
+	}
+	return true
+}
+
+func hasAny(t string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(t, " "+w+" ") {
+			return true
+		}
+	}
+	return false
+}
+
 // Search runs a public search over the live entries.
 func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	res := Results{Words: QueryWords(q.Text)}
@@ -169,77 +401,58 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	q.PerPage = min(q.PerPage, 100)
 	q.Page = min(max(q.Page, 1), 500)
 	res.Page = q.Page
-
-	var where []string
-	var args []any
-	score := "0"
-	if len(res.Words) > 0 {
-		var match string
-		match, score, args = s.ranking(res.Words)
-		where = append(where, match)
+	st, err := s.State(ctx)
+	if err != nil {
+		return res, err
 	}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	idx, err := s.snapshot(ctx, st)
+	if err != nil {
+		return res, err
 	}
-	if q.Category != "" {
-		add("e.category = ?", string(q.Category))
-	}
-	if q.Level != "" {
-		add("e.levels LIKE ?", "%,"+q.Level+",%")
-	}
+	var unitPath string
 	if q.UnitID != 0 {
-		var path string
-		err := s.DB.R.QueryRowContext(ctx, "SELECT path FROM units WHERE id = $1", q.UnitID).Scan(&path)
+		err := s.DB.R.QueryRowContext(ctx, "SELECT path FROM units WHERE id = $1", q.UnitID).Scan(&unitPath)
 		if err != nil && err != sql.ErrNoRows {
 			return res, errs.Wrap(err, "portal: filter unit")
 		}
-		if path == "" {
+		if unitPath == "" {
 			return res, nil // no such unit: nothing credited to it
 		}
-		add("e.unit_path LIKE ?", path+"%")
 	}
-	if q.Year != 0 {
-		add("e.year = ?", q.Year)
+	level := "," + q.Level + ","
+	keep := func(pos int32) bool {
+		return (q.Category == "" || idx.cats[pos] == q.Category) && (q.Level == "" || strings.Contains(idx.levels[pos], level)) &&
+			(unitPath == "" || strings.HasPrefix(idx.paths[pos], unitPath)) && (q.Year == 0 || idx.years[pos] == q.Year) &&
+			(q.MovementID == 0 || idx.moves[pos] == q.MovementID)
 	}
-	if q.MovementID != 0 {
-		add("e.movement_id = ?", q.MovementID)
-	}
-	w := "1 = 1"
-	if len(where) > 0 {
-		w = strings.Join(where, " AND ")
-	}
-	args = append(args, q.PerPage, (q.Page-1)*q.PerPage)
-	query := fmt.Sprintf(`SELECT %s, %s AS score, COUNT(*) OVER () FROM portal_entries e WHERE %s
-		ORDER BY score DESC, e.first_published_at DESC, e.publication_id DESC LIMIT $%d OFFSET $%d`, cardColumns, score, w, len(args)-1, len(args))
-	rows, err := s.DB.R.QueryContext(ctx, query, args...)
-	if err != nil {
-		return res, errs.Wrap(err, "portal: search")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var score, total int
-		c, err := scanCard(rows, &score, &total)
-		if err != nil {
-			return res, errs.Wrap(err, "portal: scan result")
+	from := (q.Page - 1) * q.PerPage
+	var ids []int64
+	var scores []int
+	take := func(pos int32, score int) {
+		if keep(pos) {
+			if res.Total >= from && len(ids) < q.PerPage {
+				ids, scores = append(ids, idx.ids[pos]), append(scores, score)
+			}
+			res.Total++
 		}
-		c.Score = score
-		res.Cards = append(res.Cards, c)
-		res.Total = total
 	}
-	if err := rows.Err(); err != nil {
-		return res, errs.Wrap(err, "portal: search")
-	}
-	rows.Close()
-	if len(res.Cards) == 0 && q.Page > 1 {
-		// Past the last page: count without the page (the rank is kept in
-		// the condition so that every argument is used, as PostgreSQL wants).
-		cnt := fmt.Sprintf("SELECT COUNT(*) FROM portal_entries e WHERE %s AND %s >= 0", w, score)
-		if err := s.DB.R.QueryRowContext(ctx, cnt, args[:len(args)-2]...).Scan(&res.Total); err != nil {
-			return res, errs.Wrap(err, "portal: count results")
+	if len(res.Words) == 0 {
+		for pos := range idx.ids {
+			take(int32(pos), 0)
+		}
+	} else {
+		ranked, err := s.rank(ctx, idx, res.Words)
+		if err != nil {
+			return res, err
+		}
+		for _, r := range ranked {
+			take(r>>4, int(r&15))
 		}
 	}
 	res.Pages = (res.Total + q.PerPage - 1) / q.PerPage
+	if res.Cards, err = s.cardsOf(ctx, ids, scores); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

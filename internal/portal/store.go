@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"thidua/internal/access"
@@ -30,6 +31,11 @@ type Store struct {
 	Dossiers *exemplar.Store  // the dossier versions publications snapshot; one on DB when nil
 	Notify   *notify.Store    // tells the originating unit about adoptions; nil: no notes
 	Now      func() time.Time // the clock; nil: time.Now
+
+	search struct { // the search's snapshot of the live entries (search.go)
+		sync.Mutex
+		cur *index
+	}
 }
 
 // managers are the roles that publish and manage publications.

@@ -252,7 +252,7 @@ func TestPortalCaching(t *testing.T) {
 		}
 		// The cache serves the page it built: a change the portal was not
 		// told about (here, behind its back) is not seen…
-		if _, err := db.W.ExecContext(ctx, "UPDATE portal_entries SET page = REPLACE(page, 'cờ vua', 'cờ tướng')"); err != nil {
+		if _, err := db.W.ExecContext(ctx, "UPDATE portal_pages SET page = REPLACE(page, 'cờ vua', 'cờ tướng')"); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(e.get(path).Body.String(), "cờ vua") {

@@ -232,7 +232,7 @@ func TestAdoptionPages(t *testing.T) {
 		}
 		// The spread view, for the office's officer.
 		sp := e.serve(pageReq("GET", "/adoptions/spread", e.web, nil))
-		mustContain(t, "the spread view", sp, `<svg class="chart"`, "Mầm non", e.schoolC.Name, "lượt áp dụng", "Phòng Giáo dục và Đào tạo Thuận Lợi")
+		mustContain(t, "the spread view", sp, `<svg class="chart timeline"`, `<svg class="chart bars"`, "Mầm non", e.schoolC.Name, "lượt áp dụng", "Phòng Giáo dục và Đào tạo Thuận Lợi")
 		if strings.Contains(sp.Body.String(), "style=") {
 			t.Error("the charts use inline styles, which the CSP blocks")
 		}

@@ -66,18 +66,22 @@ CREATE TRIGGER publication_revisions_immutable BEFORE UPDATE OR DELETE ON public
     FOR EACH ROW EXECUTE FUNCTION publication_revisions_immutable();
 
 -- portal_entries: what the public sees, one row per published exemplar and
--- nothing else. Unpublishing deletes the row (and its photos and index
--- entry), so no public query can reach unpublished data. unit_id is the
--- unit the page credits (a school's parent when the school is not shown).
+-- nothing else: the card of lists and search results here, the whole page
+-- in portal_pages. Unpublishing deletes the rows (and the photos and the
+-- search index entry), so no public query can reach unpublished data.
+-- unit_id is the unit the page credits (a school's parent when the school
+-- is not shown).
 --
--- The search index lives in the row: title_tsv and body_tsv rank, doc_tsv
--- (both together, GIN-indexed) matches. They are to_tsvector('simple', …)
--- of the text folded in Go (viet.Fold, đ → d) and cut to ASCII letters and
--- digits, the same words SQLite's FTS5 table indexes.
+-- The search index lives in the row: doc_tsv (title and body) matches
+-- every word of a query, body_tsv finds a phrase in the body; both are
+-- GIN-indexed. They are to_tsvector('simple', …) of the text folded in Go
+-- (viet.Fold, đ → d) and cut to ASCII letters and digits, the same words
+-- SQLite's FTS5 table indexes; the title's words are ranked in Go.
 CREATE TABLE portal_entries (
     publication_id     BIGINT PRIMARY KEY REFERENCES publications(id),
     slug               TEXT NOT NULL,
     title              TEXT NOT NULL,
+    title_words        TEXT NOT NULL,
     category           TEXT NOT NULL,
     subject_kind       TEXT NOT NULL,
     excerpt            TEXT NOT NULL,
@@ -93,8 +97,6 @@ CREATE TABLE portal_entries (
     first_published_at TIMESTAMPTZ NOT NULL,
     published_at       TIMESTAMPTZ NOT NULL,
     revision           INTEGER NOT NULL,
-    page               TEXT NOT NULL,
-    title_tsv          TSVECTOR NOT NULL DEFAULT ''::tsvector,
     body_tsv           TSVECTOR NOT NULL DEFAULT ''::tsvector,
     doc_tsv            TSVECTOR NOT NULL DEFAULT ''::tsvector
 );
@@ -103,6 +105,13 @@ CREATE INDEX portal_entries_category ON portal_entries(category, first_published
 CREATE INDEX portal_entries_featured ON portal_entries(featured, feature_order);
 CREATE INDEX portal_entries_unit ON portal_entries(unit_path text_pattern_ops);
 CREATE INDEX portal_entries_doc ON portal_entries USING GIN (doc_tsv);
+CREATE INDEX portal_entries_body ON portal_entries USING GIN (body_tsv);
+
+-- portal_pages: the live page of an entry (JSON, see portal.Page).
+CREATE TABLE portal_pages (
+    publication_id BIGINT PRIMARY KEY REFERENCES portal_entries(publication_id),
+    page           TEXT NOT NULL
+);
 
 -- portal_photos: the files a live entry shows; the public photo route
 -- serves nothing else.

@@ -67,13 +67,16 @@ BEGIN
 END;
 
 -- portal_entries: what the public sees, one row per published exemplar and
--- nothing else. Unpublishing deletes the row (and its photos and index
--- entry), so no public query can reach unpublished data. unit_id is the
--- unit the page credits (a school's parent when the school is not shown).
+-- nothing else: the card of lists and search results here, the whole page
+-- in portal_pages. Unpublishing deletes the rows (and the photos and the
+-- search index entry), so no public query can reach unpublished data.
+-- unit_id is the unit the page credits (a school's parent when the school
+-- is not shown).
 CREATE TABLE portal_entries (
     publication_id     INTEGER PRIMARY KEY REFERENCES publications(id),
     slug               TEXT NOT NULL,
     title              TEXT NOT NULL,
+    title_words        TEXT NOT NULL,
     category           TEXT NOT NULL,
     subject_kind       TEXT NOT NULL,
     excerpt            TEXT NOT NULL,
@@ -88,13 +91,18 @@ CREATE TABLE portal_entries (
     feature_order      INTEGER NOT NULL DEFAULT 0,
     first_published_at TIMESTAMP NOT NULL,
     published_at       TIMESTAMP NOT NULL,
-    revision           INTEGER NOT NULL,
-    page               TEXT NOT NULL
+    revision           INTEGER NOT NULL
 );
 CREATE INDEX portal_entries_first ON portal_entries(first_published_at);
 CREATE INDEX portal_entries_category ON portal_entries(category, first_published_at);
 CREATE INDEX portal_entries_featured ON portal_entries(featured, feature_order);
 CREATE INDEX portal_entries_unit ON portal_entries(unit_path);
+
+-- portal_pages: the live page of an entry (JSON, see portal.Page).
+CREATE TABLE portal_pages (
+    publication_id INTEGER PRIMARY KEY REFERENCES portal_entries(publication_id),
+    page           TEXT NOT NULL
+);
 
 -- portal_photos: the files a live entry shows; the public photo route
 -- serves nothing else.
@@ -107,7 +115,9 @@ CREATE TABLE portal_photos (
 CREATE INDEX portal_photos_sha ON portal_photos(sha256);
 
 -- portal_fts: the search index of the live entries (rowid =
--- publication_id). The text is folded in Go (viet.Fold, đ → d) and cut to
+-- publication_id): it finds the entries holding every word of a query,
+-- and those whose body holds its words as a phrase; the title's words are
+-- ranked in Go. The text is folded in Go (viet.Fold, đ → d) and cut to
 -- ASCII letters and digits before indexing, so the tokenizer sees plain
 -- words and PostgreSQL's 'simple' tsvector sees the same ones.
 CREATE VIRTUAL TABLE portal_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
