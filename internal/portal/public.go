@@ -21,7 +21,7 @@ import (
 // on the portal.
 func (s *Store) Page(ctx context.Context, id int64) (Page, error) {
 	var raw string
-	err := s.DB.R.QueryRowContext(ctx, "SELECT page FROM portal_pages WHERE publication_id = $1", id).Scan(&raw)
+	err := s.readRow(ctx, "SELECT page FROM portal_pages WHERE publication_id = $1", id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Page{}, errs.ErrNotFound
 	}
@@ -36,7 +36,7 @@ func (s *Store) Page(ctx context.Context, id int64) (Page, error) {
 }
 
 func (s *Store) cards(ctx context.Context, query string, args ...any) ([]Card, error) {
-	rows, err := s.DB.R.QueryContext(ctx, query, args...)
+	rows, err := s.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: cards")
 	}
@@ -77,7 +77,7 @@ type CategoryCount struct {
 
 // Categories counts the live exemplars per category, in display order.
 func (s *Store) Categories(ctx context.Context) ([]CategoryCount, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT category, COUNT(*) FROM portal_entries GROUP BY category")
+	rows, err := s.readRows(ctx, "SELECT category, COUNT(*) FROM portal_entries GROUP BY category")
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: categories")
 	}
@@ -121,17 +121,17 @@ func (s *Store) PublicUnit(ctx context.Context, id int64) (PublicUnit, error) {
 	var u PublicUnit
 	var path, levels string
 	var to sql.NullTime
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, name, kind, levels, path, valid_to FROM units WHERE id = $1", id).Scan(&u.ID, &u.Name, &u.Kind, &levels, &path, &to)
+	err := s.readRow(ctx, "SELECT id, name, kind, levels, path, valid_to FROM units WHERE id = $1", id).Scan(&u.ID, &u.Name, &u.Kind, &levels, &path, &to)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, errs.ErrNotFound
 	}
 	if err != nil {
 		return u, errs.Wrap(err, "portal: unit")
 	}
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM portal_entries WHERE unit_path LIKE $1", path+"%").Scan(&u.Entries); err != nil {
+	if err := s.readRow(ctx, "SELECT COUNT(*) FROM portal_entries WHERE unit_path LIKE $1", path+"%").Scan(&u.Entries); err != nil {
 		return u, errs.Wrap(err, "portal: unit entries")
 	}
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM adoptions a JOIN portal_entries e ON e.publication_id = a.publication_id
+	if err := s.readRow(ctx, `SELECT COUNT(*) FROM adoptions a JOIN portal_entries e ON e.publication_id = a.publication_id
 		WHERE a.unit_id = $1`, id).Scan(&u.Adopts); err != nil {
 		return u, errs.Wrap(err, "portal: unit adoptions")
 	}
@@ -151,7 +151,7 @@ func (s *Store) PublicUnit(ctx context.Context, id int64) (PublicUnit, error) {
 		for i, x := range ids {
 			args[i] = x
 		}
-		rows, err := s.DB.R.QueryContext(ctx, "SELECT id, name, depth FROM units WHERE id IN ("+database.Placeholders(1, len(args))+") ORDER BY depth", args...)
+		rows, err := s.readRows(ctx, "SELECT id, name, depth FROM units WHERE id IN ("+database.Placeholders(1, len(args))+") ORDER BY depth", args...)
 		if err != nil {
 			return u, errs.Wrap(err, "portal: unit parents")
 		}
@@ -172,7 +172,7 @@ func (s *Store) PublicUnit(ctx context.Context, id int64) (PublicUnit, error) {
 
 // UnitAdoptions returns the live models and practices a unit applies.
 func (s *Store) UnitAdoptions(ctx context.Context, unitID int64) ([]Card, []Adopter, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+cardColumns+`, a.started_on, a.status, a.progress
+	rows, err := s.readRows(ctx, "SELECT "+cardColumns+`, a.started_on, a.status, a.progress
 		FROM adoptions a JOIN portal_entries e ON e.publication_id = a.publication_id WHERE a.unit_id = $1
 		ORDER BY a.started_on DESC, a.id DESC`, unitID)
 	if err != nil {
@@ -205,7 +205,7 @@ type Adopter struct {
 
 // Spread returns the units applying a live exemplar, earliest first.
 func (s *Store) Spread(ctx context.Context, publicationID int64) ([]Adopter, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.unit_id, u.name, a.started_on, a.status, a.progress
+	rows, err := s.readRows(ctx, `SELECT a.unit_id, u.name, a.started_on, a.status, a.progress
 		FROM adoptions a JOIN units u ON u.id = a.unit_id JOIN portal_entries e ON e.publication_id = a.publication_id
 		WHERE a.publication_id = $1 ORDER BY a.started_on, a.id`, publicationID)
 	if err != nil {
@@ -228,7 +228,7 @@ func (s *Store) Spread(ctx context.Context, publicationID int64) ([]Adopter, err
 // files the public photo route serves.
 func (s *Store) PhotoLive(ctx context.Context, sha string) (bool, error) {
 	var n int
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM portal_photos WHERE sha256 = $1", sha).Scan(&n); err != nil {
+	if err := s.readRow(ctx, "SELECT COUNT(*) FROM portal_photos WHERE sha256 = $1", sha).Scan(&n); err != nil {
 		return false, errs.Wrap(err, "portal: photo")
 	}
 	return n > 0, nil
@@ -243,7 +243,7 @@ type Link struct {
 // Links lists the public pages for the sitemap: every live exemplar and
 // every unit with a page.
 func (s *Store) Links(ctx context.Context) ([]Link, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT slug, published_at FROM portal_entries ORDER BY first_published_at DESC, publication_id DESC")
+	rows, err := s.readRows(ctx, "SELECT slug, published_at FROM portal_entries ORDER BY first_published_at DESC, publication_id DESC")
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: links")
 	}
@@ -265,7 +265,7 @@ func (s *Store) Links(ctx context.Context) ([]Link, error) {
 	// (Times are compared in Go: SQLite returns aggregates of timestamps
 	// as text.)
 	ids := map[int64]time.Time{}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT unit_path, published_at FROM portal_entries WHERE unit_path <> ''")
+	rows, err = s.readRows(ctx, "SELECT unit_path, published_at FROM portal_entries WHERE unit_path <> ''")
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: unit links")
 	}
@@ -283,7 +283,7 @@ func (s *Store) Links(ctx context.Context) ([]Link, error) {
 		}
 	}
 	rows.Close()
-	rows, err = s.DB.R.QueryContext(ctx, `SELECT a.unit_id, a.updated_at FROM adoptions a JOIN portal_entries e ON e.publication_id = a.publication_id`)
+	rows, err = s.readRows(ctx, `SELECT a.unit_id, a.updated_at FROM adoptions a JOIN portal_entries e ON e.publication_id = a.publication_id`)
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: adopter links")
 	}
@@ -306,7 +306,7 @@ func (s *Store) Links(ctx context.Context) ([]Link, error) {
 	for id := range ids {
 		args = append(args, id)
 	}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT id, name FROM units WHERE id IN ("+database.Placeholders(1, len(args))+") ORDER BY path", args...)
+	rows, err = s.readRows(ctx, "SELECT id, name FROM units WHERE id IN ("+database.Placeholders(1, len(args))+") ORDER BY path", args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: unit names")
 	}
@@ -331,7 +331,7 @@ func (s *Store) Adoptable(ctx context.Context, limit int) ([]Card, error) {
 
 // Card returns the card of a live entry; NotFound when it is not live.
 func (s *Store) Card(ctx context.Context, id int64) (Card, error) {
-	c, err := scanCard(s.DB.R.QueryRowContext(ctx, "SELECT "+cardColumns+" FROM portal_entries e WHERE e.publication_id = $1", id))
+	c, err := scanCard(s.readRow(ctx, "SELECT "+cardColumns+" FROM portal_entries e WHERE e.publication_id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errs.ErrNotFound
 	}

@@ -186,7 +186,7 @@ func (s *Store) snapshot(ctx context.Context, st State) (*index, error) {
 func (s *Store) loadIndex(ctx context.Context, gen int64) (*index, error) {
 	// Read in storage order and sort here: cheaper than walking the index
 	// of first_published_at row by row.
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT publication_id, first_published_at, title_words, category, year, levels, unit_path,
+	rows, err := s.readRows(ctx, `SELECT publication_id, first_published_at, title_words, category, year, levels, unit_path,
 		COALESCE(movement_id, 0) FROM portal_entries`)
 	if err != nil {
 		return nil, errs.Wrap(err, "portal: load index")
@@ -274,7 +274,7 @@ func (s *Store) matches(ctx context.Context, words []string, phrase bool) ([]int
 		q, arg = "SELECT group_concat(rowid) FROM portal_fts WHERE portal_fts MATCH $1", strings.Join(quoted, " AND ")
 	}
 	var list sql.NullString
-	if err := s.DB.R.QueryRowContext(ctx, q, arg).Scan(&list); err != nil {
+	if err := s.readRow(ctx, q, arg).Scan(&list); err != nil {
 		return nil, errs.Wrap(err, "portal: match")
 	}
 	if list.String == "" {
@@ -411,7 +411,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	var unitPath string
 	if q.UnitID != 0 {
-		err := s.DB.R.QueryRowContext(ctx, "SELECT path FROM units WHERE id = $1", q.UnitID).Scan(&unitPath)
+		err := s.readRow(ctx, "SELECT path FROM units WHERE id = $1", q.UnitID).Scan(&unitPath)
 		if err != nil && err != sql.ErrNoRows {
 			return res, errs.Wrap(err, "portal: filter unit")
 		}
@@ -475,7 +475,7 @@ type Option struct {
 // Facets reads the filter choices.
 func (s *Store) Facets(ctx context.Context) (Facets, error) {
 	var f Facets
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT year, COUNT(*) FROM portal_entries GROUP BY year ORDER BY year DESC")
+	rows, err := s.readRows(ctx, "SELECT year, COUNT(*) FROM portal_entries GROUP BY year ORDER BY year DESC")
 	if err != nil {
 		return f, errs.Wrap(err, "portal: years")
 	}
@@ -489,7 +489,7 @@ func (s *Store) Facets(ctx context.Context) (Facets, error) {
 		f.Total += n
 	}
 	rows.Close()
-	rows, err = s.DB.R.QueryContext(ctx, `SELECT m.id, m.name FROM movements m WHERE m.id IN (SELECT movement_id FROM portal_entries) ORDER BY m.name, m.id`)
+	rows, err = s.readRows(ctx, `SELECT m.id, m.name FROM movements m WHERE m.id IN (SELECT movement_id FROM portal_entries) ORDER BY m.name, m.id`)
 	if err != nil {
 		return f, errs.Wrap(err, "portal: movements")
 	}
@@ -502,7 +502,7 @@ func (s *Store) Facets(ctx context.Context) (Facets, error) {
 		f.Movements = append(f.Movements, o)
 	}
 	rows.Close()
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT DISTINCT unit_path FROM portal_entries WHERE unit_path <> ''")
+	rows, err = s.readRows(ctx, "SELECT DISTINCT unit_path FROM portal_entries WHERE unit_path <> ''")
 	if err != nil {
 		return f, errs.Wrap(err, "portal: unit paths")
 	}
@@ -527,7 +527,7 @@ func (s *Store) Facets(ctx context.Context) (Facets, error) {
 	for id := range ids {
 		args = append(args, id)
 	}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT id, name, depth, path FROM units WHERE kind <> 'school' AND id IN ("+database.Placeholders(1, len(args))+") ORDER BY path", args...)
+	rows, err = s.readRows(ctx, "SELECT id, name, depth, path FROM units WHERE kind <> 'school' AND id IN ("+database.Placeholders(1, len(args))+") ORDER BY path", args...)
 	if err != nil {
 		return f, errs.Wrap(err, "portal: units")
 	}

@@ -36,6 +36,54 @@ type Store struct {
 		sync.Mutex
 		cur *index
 	}
+	stmts struct { // the public reads' prepared statements, by SQL text
+		sync.Mutex
+		m map[string]*sql.Stmt
+	}
+}
+
+// maxStmts caps the prepared statements kept (the texts with IN lists vary
+// by their length).
+const maxStmts = 200
+
+// prepared returns the reader pool's prepared statement of query: the
+// public reads run the same few texts again and again, and SQLite spends a
+// good part of a small query parsing it.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.stmts.Lock()
+	defer s.stmts.Unlock()
+	if st, ok := s.stmts.m[query]; ok {
+		return st, nil
+	}
+	st, err := s.DB.R.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.stmts.m == nil {
+		s.stmts.m = map[string]*sql.Stmt{}
+	}
+	if len(s.stmts.m) < maxStmts {
+		s.stmts.m[query] = st
+	}
+	return st, nil
+}
+
+// readRow runs a one-row public read through its prepared statement.
+func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return s.DB.R.QueryRowContext(ctx, query, args...) // the error shows at Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// readRows runs a public read through its prepared statement.
+func (s *Store) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // managers are the roles that publish and manage publications.
@@ -75,7 +123,7 @@ type State struct {
 // State reads the current generation.
 func (s *Store) State(ctx context.Context) (State, error) {
 	var st State
-	err := s.DB.R.QueryRowContext(ctx, "SELECT generation, changed_at FROM portal_state WHERE id = 1").Scan(&st.Generation, &st.ChangedAt)
+	err := s.readRow(ctx, "SELECT generation, changed_at FROM portal_state WHERE id = 1").Scan(&st.Generation, &st.ChangedAt)
 	if err != nil {
 		return st, errs.Wrap(err, "portal: state")
 	}

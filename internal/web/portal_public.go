@@ -11,11 +11,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"thidua/internal/errs"
 	"thidua/internal/exemplar"
@@ -39,8 +41,9 @@ type portalWeb struct {
 	facets    portal.Facets
 }
 
-// defaultPortalCache is the byte budget of the public page cache.
-const defaultPortalCache = 64 << 20
+// defaultPortalCache is the byte budget of the public page cache: room for
+// every page of a province's portal (20,000 exemplar pages of about 8 KB).
+const defaultPortalCache = 256 << 20
 
 func newPortalWeb(s *Server) *portalWeb {
 	return &portalWeb{
@@ -752,35 +755,49 @@ type cardWords struct {
 	W []string
 }
 
-// markWords writes text with the words of a search marked.
+// markWords writes text with the words of a search marked. It folds only
+// the words of the text as long as one of the query's (folding keeps the
+// number of letters) and writes without intermediate copies: the search
+// page calls it three times a result.
 func markWords(text string, words []string) template.HTML {
 	if len(words) == 0 {
 		return template.HTML(template.HTMLEscapeString(text))
 	}
-	want := map[string]bool{}
+	lengths := map[int]bool{}
 	for _, w := range words {
-		want[w] = true
+		lengths[len(w)] = true
 	}
 	var b strings.Builder
+	b.Grow(len(text) + 16*len(words))
 	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
-	rs := []rune(text)
-	for i := 0; i < len(rs); {
-		j := i
-		for j < len(rs) && isWord(rs[j]) == isWord(rs[i]) {
-			j++
-		}
-		part := string(rs[i:j])
-		if isWord(rs[i]) {
-			if f := portal.Words(part); len(f) == 1 && want[f[0]] {
-				b.WriteString("<mark>" + template.HTMLEscapeString(part) + "</mark>")
-				i = j
-				continue
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		j, n := i+size, 1
+		word := isWord(r)
+		for j < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			if isWord(r2) != word {
+				break
 			}
+			j, n = j+s2, n+1
 		}
-		b.WriteString(template.HTMLEscapeString(part))
+		part := text[i:j]
+		if word && lengths[n] && markable(part, words) {
+			b.WriteString("<mark>")
+			template.HTMLEscape(&b, []byte(part))
+			b.WriteString("</mark>")
+		} else {
+			template.HTMLEscape(&b, []byte(part))
+		}
 		i = j
 	}
 	return template.HTML(b.String())
+}
+
+// markable reports whether a word of a text folds to one of words.
+func markable(part string, words []string) bool {
+	f := portal.Words(part)
+	return len(f) == 1 && slices.Contains(words, f[0])
 }
 
 func init() {
