@@ -67,6 +67,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready R
 
 	srv := web.New(db, store, queue, log, web.Options{SecureCookies: os.Getenv("THIDUA_SECURE_COOKIES") == "1", BaseURL: env("THIDUA_BASE_URL", url)})
 	srv.RegisterJobs(runner)
+	srv.SetPortalCache(int64(envInt("THIDUA_PORTAL_CACHE_MB", 256)) << 20)
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

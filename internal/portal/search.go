@@ -144,9 +144,18 @@ type index struct {
 	paths  []string // the credited unit's path
 	moves  []int64  // the movement
 
-	mu     sync.Mutex
-	ranked map[string][]int32 // query words → positions (and scores), best first
-	keys   []string           // in the order they were ranked
+	mu       sync.Mutex
+	ranked   map[string][]int32 // query words → positions (and scores), best first
+	keys     []string           // in the order they were ranked
+	inflight map[string]*ranking
+}
+
+// ranking is a ranking being computed; concurrent searches for the same
+// words wait for it instead of computing it again.
+type ranking struct {
+	done chan struct{}
+	r    []int32
+	err  error
 }
 
 // maxRankings caps the rankings an index keeps.
@@ -219,7 +228,7 @@ func (s *Store) loadIndex(ctx context.Context, gen int64) (*index, error) {
 	})
 	n := len(all)
 	idx := &index{gen: gen, ids: make([]int64, n), at: make(map[int64]int32, n), title: make([]string, n), cats: make([]exemplar.Category, n),
-		years: make([]int, n), levels: make([]string, n), paths: make([]string, n), moves: make([]int64, n), ranked: map[string][]int32{}}
+		years: make([]int, n), levels: make([]string, n), paths: make([]string, n), moves: make([]int64, n), ranked: map[string][]int32{}, inflight: map[string]*ranking{}}
 	for i, e := range all {
 		idx.at[e.id] = int32(i)
 		idx.ids[i], idx.title[i], idx.cats[i], idx.years[i] = e.id, " "+e.title+" ", e.cat, e.year
@@ -292,15 +301,44 @@ func (s *Store) matches(ctx context.Context, words []string, phrase bool) ([]int
 	return out, nil
 }
 
-// rank returns the positions of the entries matching words, best first.
+// rank returns the positions of the entries matching words, best first
+// (each with its score in the low four bits).
 func (s *Store) rank(ctx context.Context, idx *index, words []string) ([]int32, error) {
 	key := strings.Join(words, " ")
 	idx.mu.Lock()
-	r, ok := idx.ranked[key]
-	idx.mu.Unlock()
-	if ok {
+	if r, ok := idx.ranked[key]; ok {
+		idx.mu.Unlock()
 		return r, nil
 	}
+	if c, ok := idx.inflight[key]; ok {
+		idx.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.r, c.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	c := &ranking{done: make(chan struct{})}
+	idx.inflight[key] = c
+	idx.mu.Unlock()
+	c.r, c.err = s.computeRank(context.WithoutCancel(ctx), idx, words) // others may wait for it
+	idx.mu.Lock()
+	delete(idx.inflight, key)
+	if _, ok := idx.ranked[key]; !ok && c.err == nil {
+		if len(idx.keys) >= maxRankings {
+			delete(idx.ranked, idx.keys[0])
+			idx.keys = idx.keys[1:]
+		}
+		idx.ranked[key] = c.r
+		idx.keys = append(idx.keys, key)
+	}
+	idx.mu.Unlock()
+	close(c.done)
+	return c.r, c.err
+}
+
+func (s *Store) computeRank(ctx context.Context, idx *index, words []string) ([]int32, error) {
 	uniq := make([]string, 0, len(words))
 	for _, w := range words {
 		if !slices.Contains(uniq, w) {
@@ -355,20 +393,10 @@ func (s *Store) rank(ctx context.Context, idx *index, words []string) ([]int32, 
 		}
 		return int(a.pos - b.pos) // the cards are newest first
 	})
-	r = make([]int32, len(hits))
+	r := make([]int32, len(hits))
 	for i, h := range hits {
 		r[i] = h.pos<<4 | int32(h.score) // the score rides in the low bits
 	}
-	idx.mu.Lock()
-	if _, ok := idx.ranked[key]; !ok {
-		if len(idx.keys) >= maxRankings {
-			delete(idx.ranked, idx.keys[0])
-			idx.keys = idx.keys[1:]
-		}
-		idx.ranked[key] = r
-		idx.keys = append(idx.keys, key)
-	}
-	idx.mu.Unlock()
 	return r, nil
 }
 

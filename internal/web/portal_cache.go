@@ -16,11 +16,20 @@ import (
 // any change the public can see bumps the generation, so the next request
 // rebuilds the page. Errors are never cached.
 type pageCache struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	order *lru.List // front: most recently used
-	items map[string]*lru.Element
+	mu       sync.Mutex
+	max      int64
+	size     int64
+	order    *lru.List // front: most recently used
+	items    map[string]*lru.Element
+	inflight map[string]*build // pages being built: later requests wait for them
+}
+
+// build is a page being built for one key and generation.
+type build struct {
+	gen  int64
+	done chan struct{}
+	page *cachedPage
+	err  error
 }
 
 // cachedPage is one public answer, ready to write.
@@ -40,7 +49,33 @@ type cachedPage struct {
 const maxCachedItem = 2 << 20
 
 func newPageCache(budget int64) *pageCache {
-	return &pageCache{max: budget, order: lru.New(), items: map[string]*lru.Element{}}
+	return &pageCache{max: budget, order: lru.New(), items: map[string]*lru.Element{}, inflight: map[string]*build{}}
+}
+
+// once builds the page of key at gen with fn, unless another request is
+// building it already, whose result it then shares: after a change, the
+// many requests for a popular page cost one build.
+func (c *pageCache) once(key string, gen int64, fn func() (*cachedPage, error)) (*cachedPage, error) {
+	if c == nil || c.max <= 0 {
+		return fn() // no cache, no sharing: every request pays its page
+	}
+	c.mu.Lock()
+	if b, ok := c.inflight[key]; ok && b.gen == gen {
+		c.mu.Unlock()
+		<-b.done
+		return b.page, b.err
+	}
+	b := &build{gen: gen, done: make(chan struct{})}
+	c.inflight[key] = b
+	c.mu.Unlock()
+	b.page, b.err = fn()
+	c.mu.Lock()
+	if c.inflight[key] == b {
+		delete(c.inflight, key)
+	}
+	c.mu.Unlock()
+	close(b.done)
+	return b.page, b.err
 }
 
 func (c *pageCache) get(key string, gen int64, now time.Time) *cachedPage {

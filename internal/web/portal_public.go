@@ -74,6 +74,7 @@ func (s *Server) registerPortal() {
 	s.handle("GET /robots.txt", Public, "Hướng dẫn cho máy tìm kiếm", s.portalRobots)
 	s.registerPublications()
 	s.registerAdoptions()
+	s.registerPortalAPI()
 }
 
 // root is GET /: the logged-in user's to-do home page, the portal for the
@@ -136,16 +137,24 @@ func (s *Server) servePublic(w http.ResponseWriter, r *http.Request, genBound bo
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	p, err := build(ctx, st, base)
+	p, err := s.pw.cache.once(key, st.Generation, func() (*cachedPage, error) {
+		// Other requests may wait for this build: it finishes even if
+		// this one's client goes away.
+		p, err := build(context.WithoutCancel(ctx), st, base)
+		if err != nil {
+			return nil, err
+		}
+		p.key, p.gen = key, st.Generation
+		if genBound && p.status == http.StatusOK && p.etag == "" {
+			p.etag, p.modified = s.pw.genETag(st), st.ChangedAt
+		}
+		s.pw.cache.put(p)
+		return p, nil
+	})
 	if err != nil {
 		s.publicFail(w, r, err)
 		return
 	}
-	p.key, p.gen = key, st.Generation
-	if genBound && p.status == http.StatusOK && p.etag == "" {
-		p.etag, p.modified = s.pw.genETag(st), st.ChangedAt
-	}
-	s.pw.cache.put(p)
 	p.write(w, r)
 }
 
@@ -194,6 +203,10 @@ var errPortalNotFound = errs.E(errs.NotFound, "Không tìm thấy trang này. C�
 // publicFail answers a public request's error with a page in the public
 // layout (never cached).
 func (s *Server) publicFail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.fail(w, r, err)
+		return
+	}
 	code := errs.CodeOf(err)
 	st := status(code)
 	if st == http.StatusInternalServerError {

@@ -282,6 +282,13 @@ func init() {
 		"GET /feed.atom":   plain,
 		"GET /sitemap.xml": plain,
 		"GET /robots.txt":  plain,
+		"GET /api/v1/portal/exemplars": func(f *walkFixture, k walkCase) call {
+			return call{query: "q=goc+doc+sach+xanh", shows: `"title": "` + f.portalWorld().topPage.Title + `"`}
+		},
+		"GET /api/v1/portal/exemplars/{id}": func(f *walkFixture, k walkCase) call {
+			w := f.portalWorld()
+			return call{id: w.top.ID, shows: w.topPage.Title}
+		},
 
 		"GET /publications": plain,
 		"POST /publications": func(f *walkFixture, k walkCase) call {
