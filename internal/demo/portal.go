@@ -235,25 +235,6 @@ func (d *portalDemo) load() (err error) {
 	defer recoverPanic(&err)
 	now := time.Now()
 
-	// 2025, under the Thuận An office (the old tree).
-	d.clock = ict(2025, 1, 3, 9)
-	q1 := d.round("TA-PGD", "Quý I/2025", ict(2025, 1, 2, 0), ict(2025, 3, 20, 23), ict(2025, 4, 10, 23), 4)
-	d.clock = ict(2025, 2, 10, 9)
-	swim := d.selectedWithPhotos(story{school: "TA-THCS-NGUYENTRUONGTO", collective: "Tổ Giáo dục thể chất", category: exemplar.GoodPractice,
-		title:   "Câu lạc bộ bơi an toàn cho học sinh vùng kênh rạch",
-		summary: "Tổ phối hợp với hồ bơi của phường mở lớp dạy bơi miễn phí vào dịp hè; sau hai năm, hơn 600 học sinh biết bơi và kỹ năng tự cứu khi gặp nạn dưới nước.",
-		proof:   "Danh sách học sinh hoàn thành khóa học có xác nhận của hồ bơi phường.",
-		guide: &exemplar.Guide{Context: "Nhiều học sinh sống gần kênh rạch, chưa biết bơi.", Steps: "Khảo sát số học sinh chưa biết bơi.\nLiên hệ hồ bơi, thống nhất lịch.\nChia lớp theo độ tuổi, mỗi lớp 20 em.\nKiểm tra kỹ năng cuối khóa, cấp giấy chứng nhận.",
-			Resources: "Hồ bơi của phường hỗ trợ miễn phí; 4 giáo viên thể dục; kinh phí áo phao khoảng 5.000.000 đồng.", Results: "Hơn 600 học sinh biết bơi; không có học sinh đuối nước trong hai năm.",
-			Conditions: "Có hồ bơi gần trường, giáo viên có chứng chỉ cứu hộ.", Contact: "Tổ trưởng Tổ Giáo dục thể chất, Trường THCS Nguyễn Trường Tộ."}}, q1, "pgd.thuanan.thidua", 1, 2)
-	honest := d.selected(story{school: "TA-TH-BINHNHAM", ho: "Trần", dem: "Ngọc", ten: "Hân", gender: exemplar.Female, born: 2014,
-		position: "Học sinh lớp 5A", category: exemplar.GoodDeed,
-		title:   "Học sinh Trần Ngọc Hân nhặt được ví trả lại người đánh rơi",
-		summary: "Trên đường đi học, em nhặt được chiếc ví có 8.000.000 đồng và giấy tờ, em nhờ cô giáo chủ nhiệm tìm và trả lại cho người đánh rơi.",
-		proof:   "Thư cảm ơn của người đánh rơi gửi nhà trường."}, true, q1, "pgd.thuanan.thidua")
-	d.clock = ict(2025, 4, 12, 9)
-	d.release(q1)
-
 	// Today's wards: Lái Thiêu's first round of the new tree (2024-2025),
 	// then this year's rounds of Thuận Giao and the department.
 	d.clock = ict(2025, 8, 5, 9)
@@ -280,6 +261,18 @@ func (d *portalDemo) load() (err error) {
 		guide: &exemplar.Guide{Context: "Điện, nước thường bị bỏ quên khi ra chơi.", Steps: "Chi đội lập lịch trực.\nHướng dẫn đọc đồng hồ điện.\nCông bố kết quả mỗi tháng trên bảng tin.",
 			Resources: "Không tốn kinh phí.", Results: "Tiền điện giảm 18% sau một học kỳ.", Conditions: "Có giáo viên Tổng phụ trách Đội theo dõi.",
 			Contact: "Tổng phụ trách Đội, Trường THCS Châu Văn Liêm."}}, lt, "laithieu.vhxh", 8)
+	swim := d.selectedWithPhotos(story{school: "HCM-LT-THCS-NGUYENTRUONGTO", collective: "Tổ Giáo dục thể chất", category: exemplar.GoodPractice,
+		title:   "Câu lạc bộ bơi an toàn cho học sinh vùng kênh rạch",
+		summary: "Tổ phối hợp với hồ bơi của phường mở lớp dạy bơi miễn phí vào dịp hè; sau hai năm, hơn 600 học sinh biết bơi và kỹ năng tự cứu khi gặp nạn dưới nước.",
+		proof:   "Danh sách học sinh hoàn thành khóa học có xác nhận của hồ bơi phường.",
+		guide: &exemplar.Guide{Context: "Nhiều học sinh sống gần kênh rạch, chưa biết bơi.", Steps: "Khảo sát số học sinh chưa biết bơi.\nLiên hệ hồ bơi, thống nhất lịch.\nChia lớp theo độ tuổi, mỗi lớp 20 em.\nKiểm tra kỹ năng cuối khóa, cấp giấy chứng nhận.",
+			Resources: "Hồ bơi của phường hỗ trợ miễn phí; 4 giáo viên thể dục; kinh phí áo phao khoảng 5.000.000 đồng.", Results: "Hơn 600 học sinh biết bơi; không có học sinh đuối nước trong hai năm.",
+			Conditions: "Có hồ bơi gần trường, giáo viên có chứng chỉ cứu hộ.", Contact: "Tổ trưởng Tổ Giáo dục thể chất, Trường THCS Nguyễn Trường Tộ."}}, lt, "laithieu.vhxh", 1, 2)
+	honest := d.selected(story{school: "HCM-LT-TH-BINHNHAM", ho: "Trần", dem: "Ngọc", ten: "Hân", gender: exemplar.Female, born: 2014,
+		position: "Học sinh lớp 5A", category: exemplar.GoodDeed,
+		title:   "Học sinh Trần Ngọc Hân nhặt được ví trả lại người đánh rơi",
+		summary: "Trên đường đi học, em nhặt được chiếc ví có 8.000.000 đồng và giấy tờ, em nhờ cô giáo chủ nhiệm tìm và trả lại cho người đánh rơi.",
+		proof:   "Thư cảm ơn của người đánh rơi gửi nhà trường."}, true, lt, "laithieu.vhxh")
 	d.clock = ict(2025, 9, 26, 9)
 	d.release(lt)
 
@@ -306,13 +299,12 @@ func (d *portalDemo) load() (err error) {
 	d.clock = ict(2025, 4, 20, 10)
 	d.publish(post{nomination: d.nomination("Đổi mới phương pháp dạy đọc cho học sinh lớp 1"), title: "Cô Mai và bộ thẻ chữ giúp học sinh lớp 1 đọc thông viết thạo",
 		consent: consentOf("Nguyễn Thị Mai", portal.CapacitySelf, day2(2025, 4, 15), false), feature: 3})
+	d.clock = ict(2025, 10, 1, 10)
 	swimPub := d.publish(post{nomination: swim.ID, captions: []string{"Giờ học bơi dịp hè", "Học sinh thực hành tự cứu"}})
-	d.clock = ict(2025, 4, 25, 10)
 	d.publish(post{nomination: honest.ID, title: "Học sinh lớp 5 nhặt được ví trả lại người đánh rơi",
 		story:   "Trên đường đi học, em Hân nhặt được chiếc ví có 8.000.000 đồng và giấy tờ tùy thân. Em nhờ cô giáo chủ nhiệm tìm và trả lại cho người đánh rơi.\nNgười nhận lại ví đã gửi thư cảm ơn nhà trường và gia đình em.",
-		consent: consentOf("Trần Văn Hải", portal.CapacityGuardian, day2(2025, 4, 22), false),
+		consent: consentOf("Trần Văn Hải", portal.CapacityGuardian, day2(2025, 9, 28), false),
 		minors:  &portal.MinorsInput{Name: portal.NameInitial, Photos: false, School: false, Confirm: true}})
-	d.clock = ict(2025, 10, 1, 10)
 	gardenPub := d.publish(post{nomination: garden.ID, captions: []string{"Bé gieo hạt cải", "Luống rau của lớp Lá 1", "Thu hoạch cho bữa trưa"}, feature: 1})
 	readingPub := d.publish(post{nomination: reading.ID, captions: []string{"Cha mẹ cùng con đọc sách ở thư viện"}, feature: 2})
 	greenPub := d.publish(post{nomination: green.ID, captions: []string{"Đội tuần tra xanh ghi số điện"},
@@ -327,10 +319,10 @@ func (d *portalDemo) load() (err error) {
 		consent: consentOf("Tô Văn Bình", portal.CapacitySelf, day2(2026, 10, 29), true)})
 
 	// Adoptions: where the models and practices spread, over time.
-	d.adopt(swimPub, "TA-THCS-VINHPHU", day2(2025, 5, 10), "Mở lớp bơi hè cho học sinh khối 6, 7 tại hồ bơi phường Vĩnh Phú.", [][2]int{{20, 30}, {45, 80}}, 50,
+	d.adopt(swimPub, "HCM-TG-THCS-NGUYENVANTROI", day2(2025, 10, 15), "Mở lớp bơi hè cho học sinh khối 6, 7 tại hồ bơi phường Thuận Giao.", [][2]int{{30, 30}, {240, 80}}, 270,
 		"Hoàn thành 3 lớp bơi, 120 học sinh biết bơi.")
-	d.adopt(swimPub, "TA-TH-ANTHANH", day2(2025, 5, 20), "Dạy bơi cho học sinh lớp 4, 5 trong hè.", [][2]int{{25, 50}}, 0, "")
-	d.adopt(swimPub, "HCM-TA-THCS-NGUYENTHAIBINH", day2(2025, 9, 15), "Duy trì câu lạc bộ bơi sau sáp nhập, mở rộng cho học sinh lớp 8.", [][2]int{{40, 30}, {120, 60}, {300, 85}}, 0, "")
+	d.adopt(swimPub, "HCM-TA-THCS-NGUYENTHAIBINH", day2(2025, 11, 5), "Câu lạc bộ bơi cho học sinh lớp 6 đến lớp 8.", [][2]int{{40, 30}, {120, 60}, {300, 85}}, 0, "")
+	d.adopt(swimPub, "HCM-BH-THCS-BINHHOA", day2(2026, 5, 20), "Dạy bơi cho học sinh khối 6 trong hè.", [][2]int{{25, 50}}, 0, "")
 	d.adopt(gardenPub, "HCM-LT-MN-HOASEN", day2(2025, 10, 20), "Làm 6 luống rau cho hai lớp Lá.", [][2]int{{30, 30}, {90, 60}, {200, 85}}, 0, "")
 	d.adopt(gardenPub, "HCM-AP-MN-ANPHU", day2(2025, 12, 1), "Vườn rau trên sân thượng, mỗi lớp một thùng xốp.", [][2]int{{40, 40}, {150, 70}}, 0, "")
 	d.adopt(gardenPub, "HCM-BH-MG-SONCA", day2(2026, 1, 10), "Vườn rau nhỏ trước cửa lớp.", [][2]int{{30, 50}, {60, 90}}, 75, "Mỗi lớp có một góc rau; bếp ăn dùng rau của vườn hai bữa mỗi tuần.")

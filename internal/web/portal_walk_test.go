@@ -220,6 +220,8 @@ func init() {
 		"GET /feed.atom":                      everyone,
 		"GET /sitemap.xml":                    everyone,
 		"GET /robots.txt":                     everyone,
+		"GET /api/v1/portal/exemplars":        everyone,
+		"GET /api/v1/portal/exemplars/{id}":   everyone,
 		"GET /publications":                   loggedIn,
 		"POST /publications":                  portalManages,
 		"GET /publications/{id}":              portalManages,
