@@ -268,13 +268,6 @@ func timePtr(t sql.NullTime) *time.Time {
 	return &v
 }
 
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
-}
-
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -382,22 +375,6 @@ func (s *Store) Get(ctx context.Context, sc access.Scope, id int64) (Publication
 		return Publication{}, err
 	}
 	return p, nil
-}
-
-// ForDossier returns the id and status of the publication of a dossier,
-// 0 when there is none (for links from the pipeline's pages; no scope:
-// the answer reveals nothing the dossier page does not show).
-func (s *Store) ForDossier(ctx context.Context, dossierID int64) (int64, Status, error) {
-	var id int64
-	var st Status
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, status FROM publications WHERE dossier_id = $1", dossierID).Scan(&id, &st)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", nil
-	}
-	if err != nil {
-		return 0, "", errs.Wrap(err, "portal: publication of dossier")
-	}
-	return id, st, nil
 }
 
 // Filter narrows a listing of publications.

@@ -460,5 +460,4 @@ func monthLabel(t time.Time) string { return fmt.Sprintf("tháng %d/%d", int(t.M
 
 func init() {
 	funcs["humanSize"] = files.HumanSize
-	funcs["adoptStatus"] = func(st portal.AdoptionStatus) string { return st.Label() }
 }

@@ -120,13 +120,6 @@ func (c *pageCache) remove(el *lru.Element) {
 	c.size -= p.cost()
 }
 
-// len is the number of pages held (for tests).
-func (c *pageCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
-
 func (p *cachedPage) cost() int64 { return int64(len(p.body) + len(p.key) + 200) }
 
 // bodyETag is a strong ETag of a body's content.

@@ -385,14 +385,7 @@ func init() {
 		}
 		return stored
 	}
-	funcs["isodatep"] = func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.Format("2006-01-02")
-	}
 	funcs["capacityLabel"] = portal.CapacityLabel
 	funcs["methodLabel"] = portal.ConsentMethodLabel
 	funcs["nameLabel"] = portal.NameDisplayLabel
-	funcs["pubStatus"] = func(st portal.Status) string { return st.Label() }
 }
