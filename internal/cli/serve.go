@@ -79,9 +79,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready R
 
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); runner.Run(bg) }()
 	go func() { defer wg.Done(); srv.PurgeLoop(bg) }()
+	go func() { defer wg.Done(); srv.WatchPortal(bg) }()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()

@@ -297,7 +297,7 @@ func (s *Store) Adopt(ctx context.Context, sc access.Scope, in AdoptionInput, up
 		return Adoption{}, err
 	}
 	var out Adoption
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.publicTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO adoptions (publication_id, unit_id, started_on, plan, status, progress, created_by, created_at, updated_by, updated_at)
@@ -383,7 +383,7 @@ func (s *Store) UpdatePlan(ctx context.Context, sc access.Scope, id int64, versi
 		return Adoption{}, err
 	}
 	var out Adoption
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.publicTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.writableAdoption(ctx, tx, sc, id, version)
 		if err != nil {
 			return err
@@ -463,7 +463,7 @@ func (s *Store) CheckIn(ctx context.Context, sc access.Scope, id int64, version 
 		return Adoption{}, err
 	}
 	var out Adoption
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.publicTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.writableAdoption(ctx, tx, sc, id, version)
 		if err != nil {
 			return err
@@ -510,7 +510,7 @@ type OutcomeInput struct {
 func (s *Store) Conclude(ctx context.Context, sc access.Scope, id int64, version int, in OutcomeInput) (Adoption, error) {
 	in.Outcome = text(in.Outcome)
 	var out Adoption
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.publicTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.writableAdoption(ctx, tx, sc, id, version)
 		if err != nil {
 			return err

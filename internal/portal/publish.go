@@ -101,7 +101,7 @@ func (s *Store) Publish(ctx context.Context, sc access.Scope, id int64, version 
 		photos[i] = Photo{SHA256: ph.SHA256, PublicSHA: f.SHA256, ContentType: f.ContentType, Caption: ph.Caption, Width: w, Height: h}
 	}
 	var out Publication
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.publicTx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.editable(ctx, tx, sc, id, version)
 		if err != nil {
 			return err
@@ -271,7 +271,7 @@ func (s *Store) Unpublish(ctx context.Context, sc access.Scope, id int64, versio
 		return Publication{}, errs.InvalidField("reason", "Lý do dài quá "+viet.Int(maxText)+" ký tự.")
 	}
 	var out Publication
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.publicTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.editable(ctx, tx, sc, id, version)
 		if err != nil {
 			return err
@@ -314,7 +314,7 @@ func (s *Store) Feature(ctx context.Context, sc access.Scope, id int64, version 
 		order = 0
 	}
 	var out Publication
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.publicTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.editable(ctx, tx, sc, id, version)
 		if err != nil {
 			return err

@@ -161,13 +161,15 @@ type ranking struct {
 // maxRankings caps the rankings an index keeps.
 const maxRankings = 512
 
-// snapshot returns the index of generation st, loading it when the one
-// held is older. Loads are serialised: concurrent searches after a change
+// snapshot returns an index of generation st or newer, loading it when
+// the one held is older. Loads are serialised: concurrent searches after a change
 // wait for one load.
 func (s *Store) snapshot(ctx context.Context, st State) (*index, error) {
 	s.search.Lock()
 	defer s.search.Unlock()
-	if cur := s.search.cur; cur != nil && cur.gen == st.Generation {
+	// A newer snapshot serves too: the caller's generation may lag a
+	// little behind the database's (a web server watching it).
+	if cur := s.search.cur; cur != nil && cur.gen >= st.Generation {
 		return cur, nil
 	}
 	for attempt := 0; ; attempt++ {
@@ -182,7 +184,9 @@ func (s *Store) snapshot(ctx context.Context, st State) (*index, error) {
 			return nil, err
 		}
 		if after.Generation == st.Generation {
-			s.search.cur = idx
+			if cur := s.search.cur; cur == nil || cur.gen < idx.gen {
+				s.search.cur = idx
+			}
 			return idx, nil
 		}
 		if attempt == 2 {
@@ -422,6 +426,15 @@ func hasAny(t string, words []string) bool {
 
 // Search runs a public search over the live entries.
 func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
+	st, err := s.State(ctx)
+	if err != nil {
+		return Results{Words: QueryWords(q.Text)}, err
+	}
+	return s.SearchAt(ctx, st, q)
+}
+
+// SearchAt runs a search at the generation st the caller has read.
+func (s *Store) SearchAt(ctx context.Context, st State, q Query) (Results, error) {
 	res := Results{Words: QueryWords(q.Text)}
 	if q.PerPage <= 0 {
 		q.PerPage = 20
@@ -429,10 +442,6 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	q.PerPage = min(q.PerPage, 100)
 	q.Page = min(max(q.Page, 1), 500)
 	res.Page = q.Page
-	st, err := s.State(ctx)
-	if err != nil {
-		return res, err
-	}
 	idx, err := s.snapshot(ctx, st)
 	if err != nil {
 		return res, err

@@ -31,6 +31,9 @@ type Store struct {
 	Dossiers *exemplar.Store  // the dossier versions publications snapshot; one on DB when nil
 	Notify   *notify.Store    // tells the originating unit about adoptions; nil: no notes
 	Now      func() time.Time // the clock; nil: time.Now
+	// OnChange is told after every committed change the public can see
+	// (the web layer refreshes its view of the generation at once).
+	OnChange func()
 
 	search struct { // the search's snapshot of the live entries (search.go)
 		sync.Mutex
@@ -157,6 +160,38 @@ func Invalidate(ctx context.Context, tx *sql.Tx) error {
 		return errs.Wrap(err, "portal: bump generation time")
 	}
 	return nil
+}
+
+// publicTx runs fn, a change the public can see, in a transaction, and
+// tells OnChange once it has committed.
+func (s *Store) publicTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.DB.Tx(ctx, fn); err != nil {
+		return err
+	}
+	if s.OnChange != nil {
+		s.OnChange()
+	}
+	return nil
+}
+
+// Watch reads the generation every interval until ctx ends, telling
+// changed each time it moves: how a web server learns at once of the
+// changes other servers (or other domains) make.
+func (s *Store) Watch(ctx context.Context, interval time.Duration, changed func(State)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var last int64
+	for {
+		if st, err := s.State(ctx); err == nil && st.Generation != last {
+			last = st.Generation
+			changed(st)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Publication is an exemplar prepared for, on, or taken off the portal.

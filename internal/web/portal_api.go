@@ -95,7 +95,7 @@ func (s *Server) apiPortalSearch(w http.ResponseWriter, r *http.Request) {
 		q.PerPage = min(n, 100)
 	}
 	s.servePublic(w, r, true, func(ctx context.Context, st portal.State, base string) (*cachedPage, error) {
-		res, err := s.pw.store.Search(ctx, q)
+		res, err := s.pw.store.SearchAt(ctx, st, q)
 		if err != nil {
 			return nil, err
 		}

@@ -124,6 +124,11 @@ func portalLoad(t *testing.T, db *database.DB, scale loadScale, full bool) {
 	}
 
 	e := newEnv(t, db, 0, Options{BaseURL: "https://thidua.example.vn"})
+	// As `thidua serve` runs it: the generation watched in memory.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { e.srv.WatchPortal(watchCtx); close(watched) }()
+	defer func() { stopWatch(); <-watched }()
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, DisableCompression: true}}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -39,6 +40,52 @@ type portalWeb struct {
 	facetsMu  sync.Mutex
 	facetsGen int64
 	facets    portal.Facets
+
+	watched atomic.Bool                  // WatchPortal runs: state is fresh
+	state   atomic.Pointer[portal.State] // the generation as last seen
+}
+
+// portalWatchInterval is how often WatchPortal reads the generation: how
+// late, at most, a server learns of a change another server made.
+const portalWatchInterval = 200 * time.Millisecond
+
+// currentState is the portal's generation: from memory while WatchPortal
+// runs (fresh within portalWatchInterval, and at once after this server's
+// own changes), from the database otherwise.
+func (pw *portalWeb) currentState(ctx context.Context) (portal.State, error) {
+	if pw.watched.Load() {
+		if st := pw.state.Load(); st != nil {
+			return *st, nil
+		}
+	}
+	return pw.store.State(ctx)
+}
+
+// see records a generation unless a newer one is known already.
+func (pw *portalWeb) see(st portal.State) {
+	for {
+		cur := pw.state.Load()
+		if cur != nil && cur.Generation >= st.Generation {
+			return
+		}
+		if pw.state.CompareAndSwap(cur, &st) {
+			return
+		}
+	}
+}
+
+// WatchPortal keeps the server's view of the portal's generation fresh
+// until ctx ends, so that public requests need not ask the database for it
+// (on PostgreSQL that round trip was the cost of a cached page). This
+// server's own changes are seen at once (portal.Store.OnChange); other
+// servers' within portalWatchInterval.
+func (s *Server) WatchPortal(ctx context.Context) {
+	if st, err := s.pw.store.State(ctx); err == nil {
+		s.pw.see(st)
+	}
+	s.pw.watched.Store(true)
+	defer s.pw.watched.Store(false)
+	s.pw.store.Watch(ctx, portalWatchInterval, s.pw.see)
 }
 
 // defaultPortalCache is the byte budget of the public page cache: room for
@@ -46,12 +93,18 @@ type portalWeb struct {
 const defaultPortalCache = 256 << 20
 
 func newPortalWeb(s *Server) *portalWeb {
-	return &portalWeb{
+	pw := &portalWeb{
 		store: &portal.Store{DB: s.db, Files: s.files, Dossiers: s.dossiers,
 			Notify: &notify.Store{DB: s.db, Jobs: s.jobs, BaseURL: s.opt.BaseURL}},
 		cache: newPageCache(defaultPortalCache),
 		salt:  strconv.FormatInt(time.Now().UnixNano(), 36),
 	}
+	pw.store.OnChange = func() {
+		if st, err := pw.store.State(context.Background()); err == nil {
+			pw.see(st)
+		}
+	}
+	return pw
 }
 
 // SetPortalFeeds sets the other domains' lists the portal home page shows
@@ -120,7 +173,7 @@ type pubBuilder func(ctx context.Context, st portal.State, base string) (*cached
 // builds, caches and writes the page otherwise.
 func (s *Server) servePublic(w http.ResponseWriter, r *http.Request, genBound bool, build pubBuilder) {
 	ctx := r.Context()
-	st, err := s.pw.store.State(ctx)
+	st, err := s.pw.currentState(ctx)
 	if err != nil {
 		s.publicFail(w, r, err)
 		return
@@ -494,7 +547,7 @@ func (pw *portalWeb) facetsFor(ctx context.Context, st portal.State) (portal.Fac
 func (s *Server) portalSearch(w http.ResponseWriter, r *http.Request) {
 	q := parseSearch(r)
 	s.servePublic(w, r, true, func(ctx context.Context, st portal.State, base string) (*cachedPage, error) {
-		res, err := s.pw.store.Search(ctx, q)
+		res, err := s.pw.store.SearchAt(ctx, st, q)
 		if err != nil {
 			return nil, err
 		}
@@ -569,7 +622,7 @@ func (s *Server) portalUnit(w http.ResponseWriter, r *http.Request) {
 			return redirectPage("/don-vi/" + u.Slug()), nil
 		}
 		v := unitView{Unit: u, SearchURL: searchURL(portal.Query{UnitID: u.ID}, 1)}
-		if v.Results, err = s.pw.store.Search(ctx, portal.Query{UnitID: u.ID, Page: pageN, PerPage: 12}); err != nil {
+		if v.Results, err = s.pw.store.SearchAt(ctx, st, portal.Query{UnitID: u.ID, Page: pageN, PerPage: 12}); err != nil {
 			return nil, err
 		}
 		if v.Adopted, v.Adopters, err = s.pw.store.UnitAdoptions(ctx, u.ID); err != nil {

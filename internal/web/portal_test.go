@@ -373,3 +373,59 @@ func TestAtomFeed(t *testing.T) {
 		}
 	})
 }
+
+// TestPortalWatch: while the server watches the generation, public pages
+// read it from memory; the server's own changes show at once, others' (a
+// change another server made: here, behind this one's back) within the
+// watch interval.
+func TestPortalWatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newPortalEnv(t, db, Options{})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { e.srv.WatchPortal(ctx); close(done) }()
+		defer func() { cancel(); <-done }()
+		for i := 0; i < 100 && !e.srv.pw.watched.Load(); i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !e.srv.pw.watched.Load() {
+			t.Fatal("the watch did not start")
+		}
+		p, pg := e.publish(e.schoolA, "Mô hình sân chơi Kappa", false)
+		if w := e.get("/dien-hinh/" + pg.Slug); w.Code != 200 {
+			t.Fatalf("a page published on this server: %s", outcome(w))
+		}
+		// Another server unpublishes (the change reaches this one only
+		// through the database, while this one holds the page in its
+		// cache): gone within the interval.
+		other := &portal.Store{DB: db, Files: e.files, Dossiers: e.srv.dossiers}
+		cur := e.publication(p.ID)
+		if _, err := other.Unpublish(context.Background(), e.hand, p.ID, cur.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for e.get("/dien-hinh/"+pg.Slug).Code != http.StatusNotFound {
+			if time.Since(start) > 5*portalWatchInterval {
+				t.Fatalf("another server's change not seen after %v", time.Since(start))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		lag := time.Since(start)
+		// This server publishes again, then unpublishes: each at once.
+		cur = e.publication(p.ID)
+		if _, err := e.srv.pw.store.Publish(context.Background(), e.hand, p.ID, cur.Version); err != nil {
+			t.Fatal(err)
+		}
+		if w := e.get("/dien-hinh/" + pg.Slug); w.Code != 200 {
+			t.Errorf("right after this server published again: %s", outcome(w))
+		}
+		cur = e.publication(p.ID)
+		if _, err := e.srv.pw.store.Unpublish(context.Background(), e.hand, p.ID, cur.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		if w := e.get("/dien-hinh/" + pg.Slug); w.Code != http.StatusNotFound {
+			t.Errorf("right after this server unpublished: %s", outcome(w))
+		}
+		t.Logf("another server's unpublishing seen after %v", lag.Round(time.Millisecond))
+	})
+}
