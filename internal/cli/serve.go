@@ -67,6 +67,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready R
 
 	srv := web.New(db, store, queue, log, web.Options{SecureCookies: os.Getenv("THIDUA_SECURE_COOKIES") == "1", BaseURL: env("THIDUA_BASE_URL", url)})
 	srv.RegisterJobs(runner)
+	srv.SetPortalCache(int64(envInt("THIDUA_PORTAL_CACHE_MB", 256)) << 20)
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -78,9 +79,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready R
 
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); runner.Run(bg) }()
 	go func() { defer wg.Done(); srv.PurgeLoop(bg) }()
+	go func() { defer wg.Done(); srv.WatchPortal(bg) }()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()

@@ -285,6 +285,9 @@ func Load(ctx context.Context, db *database.DB, password string) ([]Account, err
 	if err := loadActivities(ctx, db); err != nil { // activities.go
 		return nil, fmt.Errorf("demo: activities: %w", err)
 	}
+	if err := loadPortal(ctx, db); err != nil { // portal.go: published exemplars, adoptions
+		return nil, err
+	}
 	return out, nil
 }
 

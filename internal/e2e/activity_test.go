@@ -53,7 +53,7 @@ func TestBrowserActivityWithPhoto(t *testing.T) {
 	photo := writePhoto(t, "toa-dam-20-11.jpg")
 	const title = "Tọa đàm “Nhà giáo tâm huyết, sáng tạo” năm học thử nghiệm"
 
-	b.open("/")
+	b.open("/login")
 	b.login("th.laithieu.thuky", demoPassword)
 	b.wantPath("/")
 	b.clickAndLoad("menu Tuyên truyền", `//header//nav`+link("Tuyên truyền"))

@@ -160,6 +160,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Todos = append(d.Todos, s.selectionTodos(r)...)
 	d.Todos = append(d.Todos, s.planTodos(r)...)
+	d.Todos = append(d.Todos, s.portalTodos(r)...)
 	if sc.IsSystemAdmin() {
 		if _, n, err := s.jobs.List(ctx, sc, string(jobs.Failed), 1, 0); err == nil && n > 0 {
 			d.Todos = append(d.Todos, todo{fmt.Sprintf("%d tác vụ nền bị lỗi cần xem lại.", n), "/admin/jobs?status=failed"})

@@ -113,7 +113,8 @@ var expectations = map[string]rule{
 	"POST /account/password":        loggedIn,
 	"DELETE /api/v1/tokens/current": loggedIn,
 	"GET /api/v1/me":                loggedIn,
-	"GET /{$}":                      loggedIn,
+	// The to-do home page for users; the anonymous public goes to the portal.
+	"GET /{$}": everyone,
 
 	// Units: listings are scoped (TestScopedListings checks the content).
 	"GET /units":                    loggedIn,
@@ -175,9 +176,10 @@ var expectations = map[string]rule{
 
 // call is one concrete request of the walk.
 type call struct {
-	id, grant int64      // values for {id} and {grant}
-	query     string     // appended to the path
-	form      url.Values // page body (the walker adds the caller's csrf)
+	id, grant int64             // values for {id} and {grant}
+	params    map[string]string // values for the route's other wildcards ({slug}, {sha}…)
+	query     string            // appended to the path
+	form      url.Values        // page body (the walker adds the caller's csrf)
 	multipart func(csrf string) ([]byte, string)
 	json      any    // API body
 	raw       []byte // raw API body (uploads)
@@ -567,6 +569,9 @@ func (f *walkFixture) request(t testing.TB, rt Route, k walkCase, c call) *http.
 	}
 	if strings.Contains(path, "{id}") && c.id == 0 {
 		t.Fatalf("%s: the walk gives no {id}", rt.Pattern())
+	}
+	for k, v := range c.params {
+		path = strings.ReplaceAll(path, "{"+k+"}", v)
 	}
 	path = strings.NewReplacer("{id}", idstr(c.id), "{grant}", idstr(c.grant), "{kind}", "units", "{file}", "units.xlsx").Replace(path)
 	if c.query != "" {

@@ -19,7 +19,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /logout", PasswordStale, "Đăng xuất", s.logout)
 	s.handle("GET /account/password", PasswordStale, "Đổi mật khẩu", s.passwordForm)
 	s.handle("POST /account/password", PasswordStale, "Đổi mật khẩu", s.passwordChange)
-	s.handle("GET /{$}", LoggedIn, "Trang chủ: việc cần làm", s.home)
+	s.handle("GET /{$}", Public, "Trang chủ: việc cần làm (khách: cổng thông tin điển hình)", s.root)
 
 	// Units.
 	s.handle("GET /units", LoggedIn, "Danh sách đơn vị", s.unitList)
@@ -59,6 +59,7 @@ func (s *Server) registerRoutes() {
 	s.registerMovements()     // movements.go: movements and campaigns
 	s.registerPlans()         // plans.go: plans, compliance, reminders
 	s.registerActivities()    // activities.go: propaganda activities, their files, XLSX exports
+	s.registerPortal()        // portal_public.go: the public portal; publications.go, adoptions.go
 	s.registerAPI()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -52,6 +52,7 @@ type Server struct {
 	movements *movement.Store
 	plans     *plan.Store
 	activity  *activity.Store
+	pw        *portalWeb // the public portal, publications and adoptions
 	log       *slog.Logger
 	opt       Options
 
@@ -113,6 +114,8 @@ func New(db *database.DB, fs *files.Store, q *jobs.Queue, log *slog.Logger, opt 
 		Sources:    []calendar.Source{s.keyDates, s.sel, s.plans, s.activity},
 		DueSources: []calendar.DueSource{s.plans},
 	}
+	s.pw = newPortalWeb(s)
+	s.pw.feeds = s.portalFeeds()
 	s.m = newMetrics(db)
 	s.registerRoutes()
 	return s
