@@ -12,7 +12,7 @@ import (
 )
 
 // The scale: a province of about 1,000 schools and 10,000 accounts.
-// docs/benchmarks.md has the figures and how to run them.
+// docs/benchmarks-foundation.md has the figures and how to run them.
 const (
 	benchSchools  = 1000
 	benchAccounts = 10000

@@ -15,7 +15,7 @@ import (
 // 1,000 schools (1,051 units) with 10,000 accounts: an officer listing their
 // ward (the ward, its office and 40 schools), the department listing the
 // whole tree (the worst case: every unit, sorted into tree order), and a
-// folded text search over the province. docs/benchmarks.md has the figures.
+// folded text search over the province. docs/benchmarks-foundation.md has the figures.
 func BenchmarkSubtreeList(b *testing.B) {
 	dbtest.EachB(b, func(b *testing.B, db *database.DB) {
 		p := dbtest.SeedProvince(b, db, 1000, 10000)
