@@ -477,7 +477,7 @@ func init() {
 		"POST /api/v1/activity-exports": {Summary: "Xuất danh sách đã lọc ra Excel ở tác vụ nền; trả về trạng thái, theo dõi bằng GET cho đến khi status là done. Chỉ người yêu cầu xem và tải được tệp",
 			Body: "ActivityExportBody", Result: "ActivityExport", Status: 202},
 		"GET /api/v1/activity-exports/{id}":      {Summary: "Tiến độ xuất Excel (progress 0–100) và đường dẫn tải khi xong", Result: "ActivityExport", Status: 200},
-		"GET /api/v1/activity-exports/{id}/file": {Summary: "Tải tệp Excel đã xuất (409 khi chưa xong)", Result: "object", Status: 200},
+		"GET /api/v1/activity-exports/{id}/file": {Summary: "Tải tệp Excel đã xuất (409 khi chưa xong)", Result: "file", Status: 200},
 	} {
 		apiDocs[k] = v
 	}

@@ -13,7 +13,7 @@ type opDoc struct {
 	Summary string
 	Query   []string // query parameter names
 	Body    string   // request schema name, "" for none; "file" for a raw upload
-	Result  string   // response schema name; "list:X" for a listing of X; "" for 204
+	Result  string   // response schema name; "list:X" for a listing of X; "file" for a download; "" for 204
 	Status  int      // success status
 	Public  bool     // no bearer token needed
 }
@@ -150,7 +150,11 @@ func openAPI() map[string]any {
 			}
 			responses := map[string]any{}
 			ok := map[string]any{"description": "Thành công"}
-			if d.Result != "" {
+			switch d.Result {
+			case "":
+			case "file":
+				ok["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": schemaFor("file")}}
+			default:
 				ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaFor(d.Result)}}
 			}
 			responses[strconv.Itoa(d.Status)] = ok

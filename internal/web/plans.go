@@ -42,6 +42,7 @@ func (s *Server) registerPlans() {
 	s.handle("POST /api/v1/plans/{id}/issue", LoggedIn, "Ban hành kế hoạch", s.apiPlanIssue)
 	s.handle("GET /api/v1/plans/{id}/compliance", LoggedIn, "Tình hình các đơn vị ban hành kế hoạch thực hiện", s.apiPlanCompliance)
 	s.handle("POST /api/v1/plans/{id}/remind", LoggedIn, "Nhắc các đơn vị chưa ban hành kế hoạch", s.apiPlanRemind)
+	s.handle("GET /api/v1/plans/{id}/docx", LoggedIn, "Tải kế hoạch dạng Word", s.planDOCX)
 }
 
 func init() {

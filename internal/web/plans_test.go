@@ -166,6 +166,7 @@ func init() {
 		"POST /plans/{id}/delete":           plWrites,
 		"DELETE /api/v1/plans/{id}":         plWrites,
 		"GET /plans/{id}/docx":              plReadsIssued,
+		"GET /api/v1/plans/{id}/docx":       plReadsIssued,
 		"GET /plans/{id}/compliance":        plIssuersPeople,
 		"GET /api/v1/plans/{id}/compliance": plIssuersPeople,
 		"POST /plans/{id}/remind":           plWrites,
@@ -343,6 +344,9 @@ func init() {
 			return call{id: p.ID, query: "version=" + strconv.Itoa(p.Version), state: plExists(f, p.ID), mutates: true}
 		},
 		"GET /plans/{id}/docx": func(f *walkFixture, k walkCase) call {
+			return call{id: set(f, k).issued.ID}
+		},
+		"GET /api/v1/plans/{id}/docx": func(f *walkFixture, k walkCase) call {
 			return call{id: set(f, k).issued.ID}
 		},
 		"GET /plans/{id}/compliance": func(f *walkFixture, k walkCase) call {

@@ -128,6 +128,7 @@ func (s *Server) registerPortal() {
 	s.registerPublications()
 	s.registerAdoptions()
 	s.registerPortalAPI()
+	s.registerPortalWorkAPI() // portal_work_api.go
 }
 
 // root is GET /: the logged-in user's to-do home page, the portal for the

@@ -242,6 +242,29 @@ func init() {
 		"POST /adoptions/{id}/checkins":       portalAdopts,
 		"POST /adoptions/{id}/outcome":        portalAdopts,
 		"GET /adoptions/{id}/files/{sha}":     portalReadsAdoption,
+
+		"GET /api/v1/publications":                   loggedIn,
+		"GET /api/v1/publications/candidates":        loggedIn,
+		"POST /api/v1/publications":                  portalManages,
+		"GET /api/v1/publications/{id}":              portalManages,
+		"PUT /api/v1/publications/{id}":              portalManages,
+		"PUT /api/v1/publications/{id}/consent":      portalManages,
+		"PUT /api/v1/publications/{id}/consent-file": portalManages,
+		"GET /api/v1/publications/{id}/consent-file": portalManages,
+		"PUT /api/v1/publications/{id}/minors":       portalManages,
+		"POST /api/v1/publications/{id}/publish":     portalManages,
+		"POST /api/v1/publications/{id}/unpublish":   portalManages,
+		"PUT /api/v1/publications/{id}/feature":      portalManages,
+		"GET /api/v1/publications/{id}/revisions":    portalManages,
+		"GET /api/v1/adoptions":                      loggedIn,
+		"POST /api/v1/adoptions":                     portalAdopts,
+		"GET /api/v1/adoptions/spread":               loggedIn,
+		"GET /api/v1/adoptions/{id}":                 portalReadsAdoption,
+		"PUT /api/v1/adoptions/{id}":                 portalAdopts,
+		"POST /api/v1/adoptions/{id}/files":          portalAdopts,
+		"GET /api/v1/adoptions/{id}/files/{sha}":     portalReadsAdoption,
+		"POST /api/v1/adoptions/{id}/checkins":       portalAdopts,
+		"PUT /api/v1/adoptions/{id}/outcome":         portalAdopts,
 	} {
 		expectations[p] = r
 	}
@@ -386,6 +409,104 @@ func init() {
 		"GET /adoptions/{id}/files/{sha}": func(f *walkFixture, k walkCase) call {
 			s := set(f, k)
 			return call{id: s.adoption.ID, params: map[string]string{"sha": s.planSHA}, shows: "kế hoạch " + string(k.r)}
+		},
+
+		"GET /api/v1/publications":            plain,
+		"GET /api/v1/publications/candidates": plain,
+		"POST /api/v1/publications": func(f *walkFixture, k walkCase) call {
+			s := f.selWorld().sets[k.r]
+			w := f.portalWorld()
+			w.candidates++
+			nom := f.portalSelected(w.hand, walkPractice(fmt.Sprintf("Ứng viên API %d", w.candidates), fmt.Sprintf("Tổ ứng viên API %d", w.candidates)), s.school, s.main)
+			return call{json: map[string]int64{"nomination_id": nom}, state: f.query("SELECT COUNT(*) FROM publications WHERE nomination_id = $1", nom), mutates: true}
+		},
+		"GET /api/v1/publications/{id}": func(f *walkFixture, k walkCase) call {
+			p := set(f, k).pub
+			return call{id: p.ID, shows: p.Content.Title}
+		},
+		"PUT /api/v1/publications/{id}": func(f *walkFixture, k walkCase) call {
+			p := f.publication(set(f, k).pub.ID)
+			c := p.Content
+			return call{id: p.ID, json: contentBody{Version: p.Version, Title: c.Title, Story: c.Story + ".", Achievements: c.Achievements, Guide: c.Guide},
+				state: version(f, "publications", p.ID), mutates: true}
+		},
+		"PUT /api/v1/publications/{id}/consent": func(f *walkFixture, k walkCase) call {
+			p := f.publication(set(f, k).ind.ID)
+			c := walkConsent()
+			return call{id: p.ID, json: consentBody{Version: p.Version, By: c.By, Capacity: c.Capacity, On: today(), Method: c.Method, Scope: c.Scope},
+				state: version(f, "publications", p.ID), mutates: true}
+		},
+		"PUT /api/v1/publications/{id}/consent-file": func(f *walkFixture, k walkCase) call {
+			p := f.publication(set(f, k).ind.ID)
+			return call{id: p.ID, raw: []byte(fmt.Sprintf("%%PDF-1.4 giấy đồng ý %s %d", k.r, f.next())), query: "name=dong-y.pdf&version=" + strconv.Itoa(p.Version),
+				state: f.query("SELECT consent_file FROM publications WHERE id = $1", p.ID), mutates: true}
+		},
+		"GET /api/v1/publications/{id}/consent-file": func(f *walkFixture, k walkCase) call {
+			return call{id: set(f, k).ind.ID, shows: "giấy đồng ý " + string(k.r)}
+		},
+		"PUT /api/v1/publications/{id}/minors": func(f *walkFixture, k walkCase) call {
+			p := f.publication(set(f, k).ind.ID)
+			return call{id: p.ID, json: minorsBody{Version: p.Version, Name: portal.NameInitial, Confirm: true}, state: version(f, "publications", p.ID), mutates: true}
+		},
+		"POST /api/v1/publications/{id}/publish": func(f *walkFixture, k walkCase) call {
+			id := set(f, k).pub.ID
+			f.exec("UPDATE publications SET status = 'draft' WHERE id = $1", id)
+			p := f.publication(id)
+			return call{id: id, json: publishBody{Version: p.Version}, state: f.query("SELECT revision FROM publications WHERE id = $1", id), mutates: true}
+		},
+		"POST /api/v1/publications/{id}/unpublish": func(f *walkFixture, k walkCase) call {
+			p := f.livePub(set(f, k).pub.ID)
+			return call{id: p.ID, json: publishBody{Version: p.Version, Reason: "Thử gỡ."}, state: f.query("SELECT status FROM publications WHERE id = $1", p.ID), mutates: true}
+		},
+		"PUT /api/v1/publications/{id}/feature": func(f *walkFixture, k walkCase) call {
+			p := f.livePub(set(f, k).pub.ID)
+			return call{id: p.ID, json: featureBody{Version: p.Version, Featured: !p.Featured, Order: 4},
+				state: f.query("SELECT featured FROM publications WHERE id = $1", p.ID), mutates: true}
+		},
+		"GET /api/v1/publications/{id}/revisions": func(f *walkFixture, k walkCase) call {
+			p := f.livePub(set(f, k).pub.ID)
+			return call{id: p.ID, shows: `"number": 1`}
+		},
+		"GET /api/v1/adoptions": plain,
+		"POST /api/v1/adoptions": func(f *walkFixture, k walkCase) call {
+			w := f.portalWorld()
+			u := f.unit[k.r]
+			sub := "SELECT id FROM adoptions WHERE publication_id = $1 AND unit_id = $2"
+			f.exec("DELETE FROM adoption_files WHERE adoption_id IN ("+sub+")", w.top2.ID, u.ID)
+			f.exec("DELETE FROM adoption_checkins WHERE adoption_id IN ("+sub+")", w.top2.ID, u.ID)
+			f.exec("DELETE FROM adoptions WHERE publication_id = $1 AND unit_id = $2", w.top2.ID, u.ID)
+			return call{json: adoptionBody{PublicationID: w.top2.ID, UnitID: u.ID, StartedOn: today(), Plan: "Kế hoạch thử qua API."},
+				state: f.query("SELECT COUNT(*) FROM adoptions WHERE publication_id = $1 AND unit_id = $2", w.top2.ID, u.ID), mutates: true,
+				alsoDenied: []int{http.StatusUnprocessableEntity}}
+		},
+		"GET /api/v1/adoptions/spread": plain,
+		"GET /api/v1/adoptions/{id}": func(f *walkFixture, k walkCase) call {
+			return call{id: set(f, k).adoption.ID, shows: "Kế hoạch áp dụng tại " + string(k.r)}
+		},
+		"PUT /api/v1/adoptions/{id}": func(f *walkFixture, k walkCase) call {
+			a := activeAdoption(f, k)
+			return call{id: a.ID, json: adoptionBody{Version: a.Version, StartedOn: a.StartedOn.Format("2006-01-02"), Plan: a.Plan + "."},
+				state: version(f, "adoptions", a.ID), mutates: true}
+		},
+		"POST /api/v1/adoptions/{id}/files": func(f *walkFixture, k walkCase) call {
+			a := activeAdoption(f, k)
+			return call{id: a.ID, raw: []byte(fmt.Sprintf("%%PDF-1.4 kế hoạch bổ sung %s %d", k.r, f.next())), query: "name=bo-sung.pdf&version=" + strconv.Itoa(a.Version),
+				state: f.query("SELECT COUNT(*) FROM adoption_files WHERE adoption_id = $1", a.ID), mutates: true}
+		},
+		"GET /api/v1/adoptions/{id}/files/{sha}": func(f *walkFixture, k walkCase) call {
+			s := set(f, k)
+			return call{id: s.adoption.ID, params: map[string]string{"sha": s.planSHA}, shows: "kế hoạch " + string(k.r)}
+		},
+		"POST /api/v1/adoptions/{id}/checkins": func(f *walkFixture, k walkCase) call {
+			a := activeAdoption(f, k)
+			progress := 40
+			return call{id: a.ID, json: checkinBody{Version: a.Version, On: today(), Progress: &progress, Note: "Đúng tiến độ."},
+				state: f.query("SELECT COUNT(*) FROM adoption_checkins WHERE adoption_id = $1", a.ID), mutates: true}
+		},
+		"PUT /api/v1/adoptions/{id}/outcome": func(f *walkFixture, k walkCase) call {
+			a := activeAdoption(f, k)
+			return call{id: a.ID, json: outcomeBody{Version: a.Version, Status: string(portal.Completed), EndedOn: today(), Outcome: "Hoàn thành."},
+				state: f.query("SELECT status FROM adoptions WHERE id = $1", a.ID), mutates: true}
 		},
 	} {
 		walkRequests[p] = b
