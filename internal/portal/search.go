@@ -196,6 +196,26 @@ func (s *Store) snapshot(ctx context.Context, st State) (*index, error) {
 	}
 }
 
+// WarmSearch loads the search's snapshot of generation st (or newer)
+// ahead of the first search that needs it: after a change the public can
+// see, that search would otherwise wait while every live entry is read
+// (about 0.1 s at 20,000 exemplars), and the searches behind it too.
+func (s *Store) WarmSearch(ctx context.Context, st State) error {
+	_, err := s.snapshot(ctx, st)
+	return err
+}
+
+// SearchGeneration is the generation of the search's snapshot, 0 while
+// none is loaded.
+func (s *Store) SearchGeneration() int64 {
+	s.search.Lock()
+	defer s.search.Unlock()
+	if s.search.cur == nil {
+		return 0
+	}
+	return s.search.cur.gen
+}
+
 func (s *Store) loadIndex(ctx context.Context, gen int64) (*index, error) {
 	// Read in storage order and sort here: cheaper than walking the index
 	// of first_published_at row by row.

@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,6 +44,7 @@ type portalWeb struct {
 
 	watched atomic.Bool                  // WatchPortal runs: state is fresh
 	state   atomic.Pointer[portal.State] // the generation as last seen
+	kick    chan struct{}                // a newer generation was seen: warm the search
 }
 
 // portalWatchInterval is how often WatchPortal reads the generation: how
@@ -69,7 +71,32 @@ func (pw *portalWeb) see(st portal.State) {
 			return
 		}
 		if pw.state.CompareAndSwap(cur, &st) {
+			select {
+			case pw.kick <- struct{}{}:
+			default: // a warm-up is due already
+			}
 			return
+		}
+	}
+}
+
+// warmSearch keeps the search's snapshot at the generation last seen, so
+// that the first search after a change does not wait for it, until ctx
+// ends.
+func (pw *portalWeb) warmSearch(ctx context.Context, log *slog.Logger) {
+	var done int64
+	for {
+		if st := pw.state.Load(); st != nil && st.Generation > done {
+			if err := pw.store.WarmSearch(ctx, *st); err != nil && ctx.Err() == nil {
+				log.Warn("portal: warm the search", "generation", st.Generation, "err", err)
+			}
+			done = st.Generation
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-pw.kick:
 		}
 	}
 }
@@ -79,7 +106,13 @@ func (pw *portalWeb) see(st portal.State) {
 // (on PostgreSQL that round trip was the cost of a cached page). This
 // server's own changes are seen at once (portal.Store.OnChange); other
 // servers' within portalWatchInterval.
+//
+// It also loads the search's snapshot of every new generation in the
+// background, and returns once that has stopped too.
 func (s *Server) WatchPortal(ctx context.Context) {
+	warmed := make(chan struct{})
+	go func() { s.pw.warmSearch(ctx, s.log); close(warmed) }()
+	defer func() { <-warmed }()
 	if st, err := s.pw.store.State(ctx); err == nil {
 		s.pw.see(st)
 	}
@@ -97,6 +130,7 @@ func newPortalWeb(s *Server) *portalWeb {
 		store: &portal.Store{DB: s.db, Files: s.files, Dossiers: s.dossiers,
 			Notify: &notify.Store{DB: s.db, Jobs: s.jobs, BaseURL: s.opt.BaseURL}},
 		cache: newPageCache(defaultPortalCache),
+		kick:  make(chan struct{}, 1),
 		salt:  strconv.FormatInt(time.Now().UnixNano(), 36),
 	}
 	pw.store.OnChange = func() {

@@ -398,6 +398,14 @@ func TestPortalWatch(t *testing.T) {
 		if w := e.get("/dien-hinh/" + pg.Slug); w.Code != 200 {
 			t.Fatalf("a page published on this server: %s", outcome(w))
 		}
+		// The search's snapshot follows the generation without a search.
+		gen := e.srv.pw.state.Load().Generation
+		for i := 0; i < 200 && e.srv.pw.store.SearchGeneration() < gen; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := e.srv.pw.store.SearchGeneration(); got < gen {
+			t.Errorf("the search's snapshot is at generation %d after 2 s, the portal at %d", got, gen)
+		}
 		// Another server unpublishes (the change reaches this one only
 		// through the database, while this one holds the page in its
 		// cache): gone within the interval.
