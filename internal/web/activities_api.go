@@ -326,19 +326,9 @@ func (s *Server) apiActivityPublic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiActivityAttach(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, v, name, err := rawUpload(r, "hoạt động", "anh-toa-dam.jpg")
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	v, err := queryVersion(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	name := r.URL.Query().Get("name")
-	if name == "" {
-		s.fail(w, r, errs.InvalidField("name", "Cho biết tên tệp (name), ví dụ name=anh-toa-dam.jpg."))
 		return
 	}
 	a, err := s.activity.AttachFiles(r.Context(), scope(r), id, v, activity.Upload{Name: name, R: r.Body})

@@ -254,23 +254,12 @@ func (s *Server) apiDossierUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDossierAttach(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, version, name, err := rawUpload(r, "hồ sơ", "giay-khen.pdf")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	version, err := strconv.Atoi(q.Get("version"))
-	if err != nil || version <= 0 {
-		s.fail(w, r, errs.InvalidField("version", "Thiếu số phiên bản (version) của hồ sơ đã đọc."))
-		return
-	}
-	name := q.Get("name")
-	if name == "" {
-		s.fail(w, r, errs.InvalidField("name", "Cho biết tên tệp (name), ví dụ name=giay-khen.pdf."))
-		return
-	}
-	d, err := s.dossiers.AttachFile(r.Context(), scope(r), id, version, q.Get("criterion"), name, r.Body)
+	d, err := s.dossiers.AttachFile(r.Context(), scope(r), id, version, r.URL.Query().Get("criterion"), name, r.Body)
 	if err != nil {
 		s.fail(w, r, err)
 		return

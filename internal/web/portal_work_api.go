@@ -64,6 +64,23 @@ func (s *Server) readChange(w http.ResponseWriter, r *http.Request, b versioned,
 	return id, true
 }
 
+// rawUpload reads what the URL of an upload sent as the raw body names:
+// the path id, ?version= (the version the caller read of what) and
+// ?name= (the file's name; example is one).
+func rawUpload(r *http.Request, what, example string) (id int64, version int, name string, err error) {
+	if id, err = pathID(r, "id"); err != nil {
+		return 0, 0, "", err
+	}
+	q := r.URL.Query()
+	if version, err = strconv.Atoi(q.Get("version")); err != nil || version <= 0 {
+		return 0, 0, "", errs.InvalidField("version", "Thiếu số phiên bản (version) của "+what+" đã đọc.")
+	}
+	if name = strings.TrimSpace(q.Get("name")); name == "" {
+		return 0, 0, "", errs.InvalidField("name", "Cho biết tên tệp (name), ví dụ name="+example+".")
+	}
+	return id, version, name, nil
+}
+
 // reply writes v with status, or the error.
 func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
 	if err != nil {
@@ -326,20 +343,9 @@ func (s *Server) apiPublicationConsent(w http.ResponseWriter, r *http.Request) {
 // apiPublicationConsentFile attaches the scanned consent form, sent as the
 // raw body, to the consent already recorded.
 func (s *Server) apiPublicationConsentFile(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, version, name, err := rawUpload(r, "bài đăng", "giay-dong-y.pdf")
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	q := r.URL.Query()
-	version, err := strconv.Atoi(q.Get("version"))
-	if err != nil || version <= 0 {
-		s.fail(w, r, errs.InvalidField("version", "Thiếu số phiên bản (version) của bài đăng đã đọc."))
-		return
-	}
-	name := strings.TrimSpace(q.Get("name"))
-	if name == "" {
-		s.fail(w, r, errs.InvalidField("name", "Cho biết tên tệp (name), ví dụ name=giay-dong-y.pdf."))
 		return
 	}
 	p, err := s.pw.store.Get(r.Context(), scope(r), id)
@@ -602,22 +608,12 @@ func (s *Server) apiAdoptionUpdate(w http.ResponseWriter, r *http.Request) {
 // to=checkin to the latest check-in's evidence (a new check-in that
 // repeats its progress, since a check-in once made is not edited).
 func (s *Server) apiAdoptionAttach(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, version, name, err := rawUpload(r, "đăng ký áp dụng", "ke-hoach.pdf")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	version, err := strconv.Atoi(q.Get("version"))
-	if err != nil || version <= 0 {
-		s.fail(w, r, errs.InvalidField("version", "Thiếu số phiên bản (version) của đăng ký áp dụng đã đọc."))
-		return
-	}
-	name := strings.TrimSpace(q.Get("name"))
-	if name == "" {
-		s.fail(w, r, errs.InvalidField("name", "Cho biết tên tệp (name), ví dụ name=ke-hoach.pdf."))
-		return
-	}
 	a, err := s.pw.store.Adoption(r.Context(), scope(r), id)
 	if err != nil {
 		s.fail(w, r, err)
