@@ -6,8 +6,10 @@ package viet
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -24,7 +26,46 @@ func NFC(s string) string {
 
 // Fold returns the search form of s: marks stripped, đ/Đ mapped to d (they
 // do not decompose), lower case, white space collapsed. "Điển Hình" → "dien hinh".
+//
+// Every store folds on every write and every search, so ASCII and the
+// Latin letters Vietnamese uses are folded a rune at a time from a table
+// (foldSlow gives the same answer); other scripts go the slow way.
 func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is owed before the next letter
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
+		f, ok := foldRune(r)
+		if !ok {
+			return foldSlow(s)
+		}
+		if f != "" && space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+// foldSlow is Fold by the book: decompose, drop the marks, compose, đ → d,
+// lower case, collapse white space.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -32,6 +73,31 @@ func Fold(s string) string {
 	}
 	out = strings.NewReplacer("đ", "d", "Đ", "d").Replace(out)
 	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+}
+
+// foldRanges are the runes foldRune knows: Latin-1 letters, Latin
+// Extended-A and -B, the combining marks, Latin Extended Additional (ạ…ỹ).
+var foldRanges = [][2]rune{{0xC0, 0x24F}, {0x300, 0x36F}, {0x1E00, 0x1EFF}}
+
+var (
+	foldOnce  sync.Once
+	foldTable map[rune]string
+)
+
+// foldRune is the folded form of one rune of foldRanges ("" for a mark).
+func foldRune(r rune) (string, bool) {
+	foldOnce.Do(func() {
+		foldTable = make(map[rune]string, 1200)
+		for _, rg := range foldRanges {
+			for c := rg[0]; c <= rg[1]; c++ {
+				if !unicode.IsSpace(c) {
+					foldTable[c] = foldSlow(string(c))
+				}
+			}
+		}
+	})
+	f, ok := foldTable[r]
+	return f, ok
 }
 
 // FullName joins họ, đệm and tên the way they are written.

@@ -2,6 +2,7 @@ package viet
 
 import (
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,6 +24,26 @@ func TestFold(t *testing.T) {
 	// Decomposed input folds the same as precomposed.
 	if Fold("Nguye\u0302\u0303n") != "nguyen" {
 		t.Errorf("decomposed input not folded: %q", Fold("Nguye\u0302\u0303n"))
+	}
+}
+
+// TestFoldTable checks the fast fold against foldSlow on every rune it
+// folds from its table, alone and between words, and on mixed text.
+func TestFoldTable(t *testing.T) {
+	for _, rg := range foldRanges {
+		for c := rg[0]; c <= rg[1]; c++ {
+			for _, s := range []string{string(c), "Ab " + string(c) + "x  Đỗ", "e" + string(c), string(c) + string(c) + " "} {
+				if got, want := Fold(s), foldSlow(s); got != want {
+					t.Errorf("Fold(%q) = %q, foldSlow = %q", s, got, want)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "   ", "\u00a0Trường\u00a0Tiểu học\u2003A ", "Ngữ văn 10A1 — 2025-2026", "Hà Nội 北京 Đà Nẵng", "ﬁle ẞ İstanbul",
+		"Nguye\u0302\u0303n Thi\u0323 Đa\u0300o", "\tTỔ  KHỐI\n5 "} {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, foldSlow = %q", s, got, want)
+		}
 	}
 }
 
@@ -98,5 +119,22 @@ func TestText(t *testing.T) {
 	in := "  \r\nMu\u0323c đi\u0301ch  \r\n\r\n\r\n- Ý một\t\r- Ý hai\u00a0\n\n\n"
 	if got, want := Text(in), "Mục đích\n\n- Ý một\n- Ý hai"; got != want {
 		t.Errorf("Text = %q, want %q", got, want)
+	}
+}
+
+// BenchmarkFold folds what the stores fold on every write and search: a
+// short ASCII query, a name, and a paragraph of Vietnamese.
+func BenchmarkFold(b *testing.B) {
+	for _, c := range []struct{ name, s string }{
+		{"ascii-query", "dien hinh tien tien"},
+		{"name", "Trường Tiểu học Nguyễn Đình Chiểu"},
+		{"paragraph", strings.Repeat("Đổi mới phương pháp dạy học, xây dựng trường học hạnh phúc; học sinh tích cực tham gia. ", 8)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Fold(c.s)
+			}
+		})
 	}
 }
