@@ -87,7 +87,7 @@ func (s *Store) Forward(ctx context.Context, sc access.Scope, ids []int64, targe
 			return "lên đợt " + r.Name + " của " + holder.Name, nil
 		})
 		return msg, err
-	})
+	}, nil)
 }
 
 // CarryOver moves unselected nominations (all or nothing) into round
@@ -127,7 +127,7 @@ func (s *Store) CarryOver(ctx context.Context, sc access.Scope, ids []int64, tar
 			return "sang đợt " + r.Name, nil
 		})
 		return msg, err
-	})
+	}, nil)
 }
 
 func joinLines(ws []string) string {

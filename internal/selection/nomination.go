@@ -12,6 +12,7 @@ import (
 	"thidua/internal/audit"
 	"thidua/internal/database"
 	"thidua/internal/errs"
+	"thidua/internal/notify"
 	"thidua/internal/unit"
 	"thidua/internal/viet"
 )
@@ -427,7 +428,10 @@ type Item struct {
 var ErrBulk = errs.E(errs.Invalid, "Có mục không thực hiện được nên không mục nào được thực hiện; xem chi tiết từng mục.")
 
 // bulk runs fn for every id in one transaction, all or nothing.
-func (s *Store) bulk(ctx context.Context, ids []int64, fn func(tx *sql.Tx, id int64) (string, error)) ([]Item, error) {
+//
+// then, when not nil, runs in the same transaction once every item
+// succeeded.
+func (s *Store) bulk(ctx context.Context, ids []int64, fn func(tx *sql.Tx, id int64) (string, error), then func(tx *sql.Tx) error) ([]Item, error) {
 	if len(ids) == 0 {
 		return nil, errs.E(errs.Invalid, "Chưa chọn hồ sơ nào.")
 	}
@@ -448,6 +452,9 @@ func (s *Store) bulk(ctx context.Context, ids []int64, fn func(tx *sql.Tx, id in
 		if failed {
 			return ErrBulk
 		}
+		if then != nil {
+			return then(tx)
+		}
 		return nil
 	})
 	if failed {
@@ -464,11 +471,13 @@ func (s *Store) bulk(ctx context.Context, ids []int64, fn func(tx *sql.Tx, id in
 
 // AssignReviewers assigns users to score the nominations (all or nothing)
 // and starts their review. Nobody reviews a dossier of their own unit or of
-// a unit they lead.
+// a unit they lead. Each newly assigned reviewer is told once per round, in
+// the app and in their next daily digest.
 func (s *Store) AssignReviewers(ctx context.Context, sc access.Scope, ids []int64, users []int64) ([]Item, error) {
 	if len(users) == 0 {
 		return nil, errs.InvalidField("reviewers", "Chọn ít nhất một người chấm.")
 	}
+	var told assignments
 	return s.bulk(ctx, ids, func(tx *sql.Tx, id int64) (string, error) {
 		n, err := s.nomination(ctx, tx, id)
 		if err != nil {
@@ -481,16 +490,25 @@ func (s *Store) AssignReviewers(ctx context.Context, sc access.Scope, ids []int6
 			return "", &errs.Error{Code: errs.Conflict, Message: "Không phân công chấm được khi hồ sơ ở trạng thái “" + n.State.Label() + "”."}
 		}
 		var names []string
+		added := 0
 		for _, u := range users {
 			name, err := s.checkReviewer(ctx, tx, n, u)
 			if err != nil {
 				return "", err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO nomination_reviewers (nomination_id, user_id, assigned_at, assigned_by) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (nomination_id, user_id) DO NOTHING`, id, u, database.Now(), nullID(sc.UserID)); err != nil {
+			res, err := tx.ExecContext(ctx, `INSERT INTO nomination_reviewers (nomination_id, user_id, assigned_at, assigned_by) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (nomination_id, user_id) DO NOTHING`, id, u, database.Now(), nullID(sc.UserID))
+			if err != nil {
 				return "", errs.Wrap(err, "selection: assign")
 			}
+			if k, _ := res.RowsAffected(); k > 0 {
+				told.add(u, n)
+				added++
+			}
 			names = append(names, name)
+		}
+		if added == 0 && n.State == UnderReview {
+			return "Những người chấm này đã được phân công từ trước; không có thay đổi.", nil
 		}
 		note := "người chấm: " + strings.Join(names, ", ")
 		if n.State == Submitted {
@@ -504,7 +522,67 @@ func (s *Store) AssignReviewers(ctx context.Context, sc access.Scope, ids []int6
 			return "", err
 		}
 		return "Đã phân công " + note + ".", event(ctx, tx, sc, after, StartReview, n.State, after.State, note)
-	})
+	}, func(tx *sql.Tx) error { return s.tellReviewers(ctx, tx, told) })
+}
+
+// assignments are the nominations newly assigned, by reviewer and round,
+// in the order they were assigned.
+type assignments []assigned
+
+type assigned struct {
+	user  int64
+	round int64
+	noms  []Nomination
+}
+
+func (a *assignments) add(user int64, n Nomination) {
+	for i := range *a {
+		if g := &(*a)[i]; g.user == user && g.round == n.RoundID {
+			g.noms = append(g.noms, n)
+			return
+		}
+	}
+	*a = append(*a, assigned{user: user, round: n.RoundID, noms: []Nomination{n}})
+}
+
+// tellReviewers notifies each newly assigned reviewer, one note per round:
+// the dossier (or how many), the round and the review deadline.
+func (s *Store) tellReviewers(ctx context.Context, tx *sql.Tx, told assignments) error {
+	if s.Notify == nil {
+		return nil
+	}
+	for _, g := range told {
+		r, err := s.round(ctx, tx, g.round)
+		if err != nil {
+			return err
+		}
+		n := g.noms[0]
+		note := notify.Note{Mail: true}
+		due := "Hạn chấm: " + viet.DateTime(r.ReviewUntil) + "."
+		if len(g.noms) == 1 {
+			note.Title = "Được phân công chấm: " + n.Title
+			note.Body = fmt.Sprintf("Bạn được phân công chấm hồ sơ “%s” — %s, do %s gửi vào đợt “%s” của %s.\n%s\nĐiểm của người chấm khác chỉ hiện sau khi bạn nộp điểm của mình.",
+				n.Title, n.SubjectName, n.SubmittingUnitName, r.Name, r.UnitName, due)
+			note.URL = "/nominations/" + itoa64(n.ID)
+		} else {
+			note.Title = fmt.Sprintf("Được phân công chấm %d hồ sơ, đợt %s", len(g.noms), r.Name)
+			var b strings.Builder
+			fmt.Fprintf(&b, "Bạn được phân công chấm %d hồ sơ trong đợt “%s” của %s:", len(g.noms), r.Name, r.UnitName)
+			for i, x := range g.noms {
+				if i == 10 {
+					fmt.Fprintf(&b, "\n- và %d hồ sơ khác", len(g.noms)-10)
+					break
+				}
+				fmt.Fprintf(&b, "\n- %s — %s (%s)", x.Title, x.SubjectName, x.SubmittingUnitName)
+			}
+			b.WriteString("\n" + due)
+			note.Body, note.URL = b.String(), "/rounds/"+itoa64(r.ID)
+		}
+		if _, err := s.Notify.ToUsersTx(ctx, tx, r.UnitID, []int64{g.user}, note); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkReviewer refuses a reviewer who does not exist or has a conflict of

@@ -19,6 +19,7 @@ import (
 	"thidua/internal/notify"
 	"thidua/internal/selection"
 	"thidua/internal/unit"
+	"thidua/internal/viet"
 )
 
 type world struct {
@@ -165,7 +166,20 @@ func TestPipeline(t *testing.T) {
 		if got := must(w.sel.Nomination(ctx, u["p.officer"], n.ID)); got.State != selection.Submitted {
 			t.Fatalf("state after refused bulk = %s", got.State)
 		}
+		if notes, _, _ := w.notes.List(ctx, u["p.reviewer"], false, 10, 0); len(notes) != 0 {
+			t.Errorf("the refused assignment told the reviewer: %+v", notes)
+		}
 		must(w.sel.AssignReviewers(ctx, u["p.officer"], []int64{n.ID}, []int64{u["p.reviewer"].UserID, u["b.teacher"].UserID}))
+		// Each reviewer is told once, with the round and the deadline;
+		// assigning again tells nobody again.
+		must(w.sel.AssignReviewers(ctx, u["p.officer"], []int64{n.ID}, []int64{u["p.reviewer"].UserID}))
+		for _, who := range []string{"p.reviewer", "b.teacher"} {
+			notes, _, err := w.notes.List(ctx, u[who], false, 10, 0)
+			if err != nil || len(notes) != 1 || notes[0].Title != "Được phân công chấm: "+n.Title || notes[0].URL != "/nominations/"+strconv.FormatInt(n.ID, 10) ||
+				!strings.Contains(notes[0].Body, "đợt “"+q3.Name+"”") || !strings.Contains(notes[0].Body, "Hạn chấm: "+viet.DateTime(q3.ReviewUntil)) {
+				t.Errorf("%s's notes after the assignment: %+v (%v)", who, notes, err)
+			}
+		}
 
 		// Scores: a reviewer sees nothing of the others before scoring.
 		full := map[string]int{}
@@ -228,8 +242,8 @@ func TestPipeline(t *testing.T) {
 		var mails, waiting int
 		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail'").Scan(&mails)
 		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE mail AND mailed_at IS NULL").Scan(&waiting)
-		if mails != 0 || waiting != 1 {
-			t.Errorf("on release: %d mails queued, %d notes waiting for the digest; want 0 and 1 (the school leader)", mails, waiting)
+		if mails != 0 || waiting != 3 {
+			t.Errorf("on release: %d mails queued, %d notes waiting for the digest; want 0 and 3 (the two reviewers' assignments, the school leader)", mails, waiting)
 		}
 
 		// The school revises and resubmits: a new version; old scores stay.

@@ -99,7 +99,8 @@ func TestRemindersBeforeDeadlines(t *testing.T) {
 			t.Errorf("last reminder body: %q", b)
 		}
 		rv := w.notes1(t, u["p.reviewer"])
-		if len(rv) != 1 || rv[0].Title != "Sắp đến hạn chấm hồ sơ đợt Quý IV/2026: 1 hồ sơ chưa chấm" || !strings.Contains(rv[0].Body, "Nguyễn Thị Hoa") {
+		if len(rv) != 2 || rv[0].Title != "Sắp đến hạn chấm hồ sơ đợt Quý IV/2026: 1 hồ sơ chưa chấm" || !strings.Contains(rv[0].Body, "Nguyễn Thị Hoa") ||
+			!strings.HasPrefix(rv[1].Title, "Được phân công chấm: ") {
 			t.Fatalf("the reviewer's reminder: %+v", rv)
 		}
 		if ts := w.titles(t, u["p.officer"]); len(ts) != 0 {
@@ -125,7 +126,7 @@ func TestRemindersBeforeDeadlines(t *testing.T) {
 				t.Fatalf("%d hours after t0: %d reminders, want none (overdue once; the reviewer has scored)", h, n)
 			}
 		}
-		if ts := w.titles(t, u["p.reviewer"]); len(ts) != 1 {
+		if ts := w.titles(t, u["p.reviewer"]); len(ts) != 2 { // the assignment, one reminder
 			t.Errorf("the reviewer's reminders after scoring: %q", ts)
 		}
 	})
@@ -200,8 +201,8 @@ func TestRemindersReturnedAndOverdueReview(t *testing.T) {
 			}
 		}
 		ts = w.titles(t, u["p.reviewer"])
-		if len(ts) != 3 || !strings.HasPrefix(ts[0], "Sắp đến hạn chấm hồ sơ") || !strings.HasPrefix(ts[1], "Sắp đến hạn chấm hồ sơ") ||
-			ts[2] != "Đã quá hạn xét chọn đợt Quý IV/2026: 1 hồ sơ chưa chấm" {
+		if len(ts) != 4 || ts[0] != "Được phân công chấm 2 hồ sơ, đợt Quý IV/2026" || !strings.HasPrefix(ts[1], "Sắp đến hạn chấm hồ sơ") ||
+			!strings.HasPrefix(ts[2], "Sắp đến hạn chấm hồ sơ") || ts[3] != "Đã quá hạn xét chọn đợt Quý IV/2026: 1 hồ sơ chưa chấm" {
 			t.Fatalf("the reviewer's notes: %q (sent at %q from the review deadline)", ts, stages)
 		}
 		if len(stages) != 3 || stages[0] != "-72h0m0s" || stages[1] != "-24h0m0s" || stages[2] != "0s" {
