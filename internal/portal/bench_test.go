@@ -85,5 +85,50 @@ func BenchmarkSearch(b *testing.B) {
 				b.ReportMetric(float64(total), "matches")
 			})
 		}
+		// What a watching server does after a change, in the background:
+		// reload the snapshot and rank again the queries asked before.
+		b.Run("warm-after-change", func(b *testing.B) {
+			var carried int
+			for b.Loop() {
+				if err := db.Tx(ctx, func(tx *sql.Tx) error { return portal.Invalidate(ctx, tx) }); err != nil {
+					b.Fatal(err)
+				}
+				st, err := s.State(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := s.WarmSearch(ctx, st); err != nil {
+					b.Fatal(err)
+				}
+				carried = len(ranked(s))
+			}
+			b.ReportMetric(float64(carried), "rankings")
+		})
+		// The first visitor's search after that warm-up.
+		b.Run("after-change-warmed", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				if err := db.Tx(ctx, func(tx *sql.Tx) error { return portal.Invalidate(ctx, tx) }); err != nil {
+					b.Fatal(err)
+				}
+				st, err := s.State(ctx)
+				if err == nil {
+					err = s.WarmSearch(ctx, st)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := s.Search(ctx, portal.Query{Text: "hoc sinh"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	})
+}
+
+// ranked lists the rankings the search's snapshot holds.
+func ranked(s *portal.Store) []string {
+	keys, _ := portal.Ranked(s)
+	return keys
 }

@@ -200,9 +200,43 @@ func (s *Store) snapshot(ctx context.Context, st State) (*index, error) {
 // ahead of the first search that needs it: after a change the public can
 // see, that search would otherwise wait while every live entry is read
 // (about 0.1 s at 20,000 exemplars), and the searches behind it too.
+//
+// The most recent rankings of the snapshot it replaces are made again on
+// the new one: the searches visitors were asking before the change do not
+// each wait for the database after it.
 func (s *Store) WarmSearch(ctx context.Context, st State) error {
-	_, err := s.snapshot(ctx, st)
-	return err
+	s.search.Lock()
+	prev := s.search.cur
+	s.search.Unlock()
+	idx, err := s.snapshot(ctx, st)
+	if err != nil || prev == nil || idx == prev {
+		return err
+	}
+	keys := prev.recent(warmRankings)
+	for i := len(keys) - 1; i >= 0; i-- { // oldest first: the new snapshot keeps their order
+		key := keys[i]
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := s.rank(ctx, idx, strings.Fields(key)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// warmRankings is how many of the latest rankings WarmSearch carries over.
+const warmRankings = 50
+
+// recent lists up to n of the queries ranked on idx, the latest first.
+func (idx *index) recent(n int) []string {
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	out := make([]string, 0, min(n, len(idx.keys)))
+	for i := len(idx.keys) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, idx.keys[i])
+	}
+	return out
 }
 
 // SearchGeneration is the generation of the search's snapshot, 0 while

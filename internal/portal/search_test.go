@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"slices"
@@ -229,4 +230,41 @@ func TestSearchSameOnBothDatabases(t *testing.T) {
 	if nonEmpty < 60 {
 		t.Errorf("only %d of the compared searches found anything: the comparison is too weak", nonEmpty)
 	}
+}
+
+// TestWarmSearchCarriesRankings: after a change the public can see,
+// WarmSearch loads the new snapshot and ranks on it again the queries
+// asked before, latest first, with the same results as a search would.
+func TestWarmSearchCarriesRankings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		seedSearch(t, db, 0)
+		s := &portal.Store{DB: db}
+		ctx := context.Background()
+		if err := s.WarmSearch(ctx, portal.State{}); err != nil { // the first snapshot: nothing to carry
+			t.Fatal(err)
+		}
+		for _, q := range []string{"duc", "Điển hình tiên tiến", "tieng anh"} {
+			if _, err := s.Search(ctx, portal.Query{Text: q}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, gen := portal.Ranked(s)
+		if err := db.Tx(ctx, func(tx *sql.Tx) error { return portal.Invalidate(ctx, tx) }); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.State(ctx)
+		if err != nil || st.Generation <= gen {
+			t.Fatalf("state %+v after the change (was %d): %v", st, gen, err)
+		}
+		if err := s.WarmSearch(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		after, newGen := portal.Ranked(s)
+		if newGen != st.Generation || !slices.Equal(after, before) || !slices.Equal(after, []string{"tieng anh", "dien hinh tien tien", "duc"}) {
+			t.Fatalf("after the warm-up: %q at %d, before %q at %d", after, newGen, before, gen)
+		}
+		if r, err := s.Search(ctx, portal.Query{Text: "duc"}); err != nil || !slices.Equal(titles(r), []string{"Trường Đức Trí với phong trào đọc sách", "Gương sáng của thầy giáo vùng ven"}) {
+			t.Errorf("“duc” on the carried ranking = %q (%v)", titles(r), err)
+		}
+	})
 }
