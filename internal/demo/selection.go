@@ -48,6 +48,11 @@ func loadPipeline(ctx context.Context, db *database.DB) error {
 	if err := p.today(); err != nil {
 		return fmt.Errorf("demo: current pipeline: %w", err)
 	}
+	// A reviewer who has scored a dossier has read the note that assigned it.
+	if _, err := db.W.ExecContext(ctx, `UPDATE notifications SET read_at = created_at WHERE read_at IS NULL AND EXISTS
+		(SELECT 1 FROM scores s WHERE s.reviewer_id = notifications.user_id AND notifications.url = '/nominations/' || s.nomination_id)`); err != nil {
+		return fmt.Errorf("demo: read notes: %w", err)
+	}
 	return nil
 }
 
