@@ -100,7 +100,7 @@ func BenchmarkSearch(b *testing.B) {
 				if err := s.WarmSearch(ctx, st); err != nil {
 					b.Fatal(err)
 				}
-				carried = len(ranked(s))
+				carried = len(portal.Ranked(s))
 			}
 			b.ReportMetric(float64(carried), "rankings")
 		})
@@ -125,10 +125,4 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	})
-}
-
-// ranked lists the rankings the search's snapshot holds.
-func ranked(s *portal.Store) []string {
-	keys, _ := portal.Ranked(s)
-	return keys
 }

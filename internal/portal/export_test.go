@@ -1,13 +1,13 @@
 package portal
 
 // Ranked lists the queries ranked on the search's current snapshot, the
-// latest first, and its generation (for tests).
-func Ranked(s *Store) ([]string, int64) {
+// latest first (for tests; SearchGeneration gives its generation).
+func Ranked(s *Store) []string {
 	s.search.Lock()
 	idx := s.search.cur
 	s.search.Unlock()
 	if idx == nil {
-		return nil, 0
+		return nil
 	}
-	return idx.recent(maxRankings), idx.gen
+	return idx.recent(maxRankings)
 }

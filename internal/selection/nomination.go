@@ -551,10 +551,15 @@ func (s *Store) tellReviewers(ctx context.Context, tx *sql.Tx, told assignments)
 	if s.Notify == nil {
 		return nil
 	}
+	rounds := map[int64]Round{} // several reviewers of one round: read it once
 	for _, g := range told {
-		r, err := s.round(ctx, tx, g.round)
-		if err != nil {
-			return err
+		r, ok := rounds[g.round]
+		if !ok {
+			var err error
+			if r, err = s.round(ctx, tx, g.round); err != nil {
+				return err
+			}
+			rounds[g.round] = r
 		}
 		n := g.noms[0]
 		note := notify.Note{Mail: true}
